@@ -1,0 +1,169 @@
+package io.tresor.plugin;
+
+import io.grpc.BindableService;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.api.DeleteItemAction;
+import io.tresor.plugin.api.RestoreItemAction;
+import io.tresor.plugin.goplugin.GoPluginServer;
+import io.tresor.plugin.goplugin.Handshake;
+import io.tresor.plugin.goplugin.StdoutGuard;
+import io.tresor.plugin.logging.JulBridge;
+import io.tresor.plugin.logging.LogSink;
+import io.tresor.plugin.velero.PluginKind;
+import io.tresor.plugin.velero.PluginRegistry;
+import io.tresor.plugin.velero.ServerFlags;
+import io.tresor.plugin.velero.grpc.BackupItemActionV1Service;
+import io.tresor.plugin.velero.grpc.BackupItemActionV2Service;
+import io.tresor.plugin.velero.grpc.DeleteItemActionService;
+import io.tresor.plugin.velero.grpc.PluginListerService;
+import io.tresor.plugin.velero.grpc.RestoreItemActionV1Service;
+import io.tresor.plugin.velero.grpc.RestoreItemActionV2Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A Velero plugin executable: register actions under their names, then {@link #serve}. The Java counterpart of
+ * Velero's {@code framework.NewServer().RegisterBackupItemAction(...).Serve()}.
+ */
+public final class VeleroPlugin {
+    /** System property the native launcher sets to argv[0], the path Velero executed. */
+    public static final String COMMAND_PROPERTY = "tresor.command";
+    private static final Duration STOP_GRACE = Duration.ofMillis(300);
+
+    private final PluginRegistry registry;
+    private final String command;
+    private final Map<String, String> env;
+    private final Consumer<GoPluginServer.Endpoint> onListening;
+
+    private VeleroPlugin(Builder b) {
+        registry = b.registry.build();
+        command = b.command;
+        env = b.env;
+        onListening = b.onListening;
+    }
+
+    /** Starts a plugin definition. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The registered plugins (for tests and for the installer's listing). */
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Runs the plugin protocol until Velero asks it to shut down; returns the process exit status
+     * (0 after a Shutdown, 1 when started outside Velero).
+     */
+    public int serve(String[] args) {
+        StdoutGuard.install();
+        Optional<String> refusal = Handshake.refusal(env);
+        if (refusal.isPresent()) {
+            System.err.println(refusal.get());
+            return 1;
+        }
+        ServerFlags flags = ServerFlags.parse(args);
+        LogSink.get().setThreshold(flags.logLevel());
+        JulBridge.install(flags.logLevel());
+        Logger log = LoggerFactory.getLogger(VeleroPlugin.class);
+        flags.problems().forEach(p -> log.debug("command line: {}", p));
+        SigintIgnorer.install();
+
+        List<BindableService> services = List.of(
+                new PluginListerService(registry, command),
+                new BackupItemActionV1Service(registry),
+                new BackupItemActionV2Service(registry),
+                new RestoreItemActionV1Service(registry),
+                new RestoreItemActionV2Service(registry),
+                new DeleteItemActionService(registry));
+        GoPluginServer server;
+        try {
+            server = GoPluginServer.start(services, env);
+            StdoutGuard.printHandshake(Handshake.line(server.endpoint().network(), server.endpoint().address()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[ERROR] tresor plugin could not start its gRPC server: " + e);
+            return 1;
+        }
+        log.atDebug().addKeyValue("network", server.endpoint().network())
+                .addKeyValue("address", server.endpoint().address())
+                .addKeyValue("plugins", registry.entries().size())
+                .log("plugin server listening");
+        onListening.accept(server.endpoint());
+        try {
+            server.awaitShutdownRequest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop(STOP_GRACE);
+        return 0;
+    }
+
+    /** Collects registrations; names are validated as they are added. */
+    public static final class Builder {
+        private final PluginRegistry.Builder registry = PluginRegistry.builder();
+        private String command = System.getProperty(COMMAND_PROPERTY, "/plugins/tresor");
+        private Map<String, String> env = System.getenv();
+        private Consumer<GoPluginServer.Endpoint> onListening = e -> { };
+
+        /** Registers a BackupItemAction v2 (asynchronous operations possible). */
+        public Builder backupItemAction(String name, BackupItemAction action) {
+            registry.add(PluginKind.BACKUP_ITEM_ACTION_V2, name, action);
+            return this;
+        }
+
+        /** Registers a BackupItemAction v1. */
+        public Builder backupItemActionV1(String name, BackupItemAction action) {
+            registry.add(PluginKind.BACKUP_ITEM_ACTION, name, action);
+            return this;
+        }
+
+        /** Registers a RestoreItemAction v2. */
+        public Builder restoreItemAction(String name, RestoreItemAction action) {
+            registry.add(PluginKind.RESTORE_ITEM_ACTION_V2, name, action);
+            return this;
+        }
+
+        /** Registers a RestoreItemAction v1. */
+        public Builder restoreItemActionV1(String name, RestoreItemAction action) {
+            registry.add(PluginKind.RESTORE_ITEM_ACTION, name, action);
+            return this;
+        }
+
+        /** Registers a DeleteItemAction. */
+        public Builder deleteItemAction(String name, DeleteItemAction action) {
+            registry.add(PluginKind.DELETE_ITEM_ACTION, name, action);
+            return this;
+        }
+
+        /** The command reported in ListPlugins: exactly the path Velero executed (argv[0]). */
+        public Builder command(String path) {
+            command = Objects.requireNonNull(path);
+            return this;
+        }
+
+        /** The environment to check the handshake against (tests). */
+        public Builder environment(Map<String, String> environment) {
+            env = Map.copyOf(environment);
+            return this;
+        }
+
+        /** Called once the handshake line is out (in-process clients, AOT training). */
+        public Builder onListening(Consumer<GoPluginServer.Endpoint> callback) {
+            onListening = Objects.requireNonNull(callback);
+            return this;
+        }
+
+        public VeleroPlugin build() {
+            return new VeleroPlugin(this);
+        }
+    }
+}

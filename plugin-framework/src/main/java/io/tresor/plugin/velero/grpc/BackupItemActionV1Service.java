@@ -1,0 +1,49 @@
+package io.tresor.plugin.velero.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.velero.PluginKind;
+import io.tresor.plugin.velero.PluginRegistry;
+import io.tresor.proto.velero.BackupItemActionAppliesToRequest;
+import io.tresor.proto.velero.BackupItemActionAppliesToResponse;
+import io.tresor.proto.velero.BackupItemActionGrpc;
+import io.tresor.proto.velero.ExecuteRequest;
+import io.tresor.proto.velero.ExecuteResponse;
+
+/** {@code /generated.BackupItemAction/*}: BackupItemAction v1. */
+public final class BackupItemActionV1Service extends BackupItemActionGrpc.BackupItemActionImplBase {
+    private final PluginRegistry registry;
+
+    public BackupItemActionV1Service(PluginRegistry registry) {
+        this.registry = registry;
+    }
+
+    private BackupItemAction action(String plugin) throws ActionException {
+        return registry.lookup(PluginKind.BACKUP_ITEM_ACTION, plugin, BackupItemAction.class);
+    }
+
+    @Override
+    public void appliesTo(BackupItemActionAppliesToRequest request,
+                          StreamObserver<BackupItemActionAppliesToResponse> observer) {
+        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
+                .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
+                .build());
+    }
+
+    @Override
+    public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
+        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+            ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
+                    request.getItem(), request.getBackup());
+            if (!o.result().operationId().isEmpty()) {
+                throw new ActionException("plugin " + request.getPlugin()
+                        + " returned an operation ID but is registered as BackupItemAction v1; register it as v2");
+            }
+            return ExecuteResponse.newBuilder()
+                    .setItem(o.item())
+                    .addAllAdditionalItems(ProtoConvert.identifiers(o.result().additionalItems()))
+                    .build();
+        });
+    }
+}

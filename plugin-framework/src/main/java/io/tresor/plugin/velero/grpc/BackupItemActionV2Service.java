@@ -1,0 +1,72 @@
+package io.tresor.plugin.velero.grpc;
+
+import com.google.protobuf.Empty;
+import io.grpc.stub.StreamObserver;
+import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.velero.ItemJson;
+import io.tresor.plugin.velero.PluginKind;
+import io.tresor.plugin.velero.PluginRegistry;
+import io.tresor.proto.velero.v2.BackupItemActionAppliesToRequest;
+import io.tresor.proto.velero.v2.BackupItemActionAppliesToResponse;
+import io.tresor.proto.velero.v2.BackupItemActionCancelRequest;
+import io.tresor.proto.velero.v2.BackupItemActionGrpc;
+import io.tresor.proto.velero.v2.BackupItemActionProgressRequest;
+import io.tresor.proto.velero.v2.BackupItemActionProgressResponse;
+import io.tresor.proto.velero.v2.ExecuteRequest;
+import io.tresor.proto.velero.v2.ExecuteResponse;
+
+/** {@code /v2.BackupItemAction/*}: BackupItemAction v2 with asynchronous operations. */
+public final class BackupItemActionV2Service extends BackupItemActionGrpc.BackupItemActionImplBase {
+    private final PluginRegistry registry;
+
+    public BackupItemActionV2Service(PluginRegistry registry) {
+        this.registry = registry;
+    }
+
+    private BackupItemAction action(String plugin) throws ActionException {
+        return registry.lookup(PluginKind.BACKUP_ITEM_ACTION_V2, plugin, BackupItemAction.class);
+    }
+
+    @Override
+    public void appliesTo(BackupItemActionAppliesToRequest request,
+                          StreamObserver<BackupItemActionAppliesToResponse> observer) {
+        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
+                .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
+                .build());
+    }
+
+    @Override
+    public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
+        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+            ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
+                    request.getItem(), request.getBackup());
+            ExecuteResponse.Builder b = ExecuteResponse.newBuilder()
+                    .setItem(o.item())
+                    .addAllAdditionalItems(ProtoConvert.identifiers(o.result().additionalItems()))
+                    .setOperationID(o.result().operationId());
+            if (!o.result().operationId().isEmpty()) {
+                b.addAllPostOperationItems(ProtoConvert.identifiers(o.result().postOperationItems()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void progress(BackupItemActionProgressRequest request,
+                         StreamObserver<BackupItemActionProgressResponse> observer) {
+        UnaryCall.answer(observer, "Progress", request.getPlugin(), () -> BackupItemActionProgressResponse.newBuilder()
+                .setProgress(ProtoConvert.progress(action(request.getPlugin()).progress(request.getOperationID(),
+                        ItemJson.parseObject(request.getBackup(), "backup"))))
+                .build());
+    }
+
+    @Override
+    public void cancel(BackupItemActionCancelRequest request, StreamObserver<Empty> observer) {
+        UnaryCall.answer(observer, "Cancel", request.getPlugin(), () -> {
+            action(request.getPlugin()).cancel(request.getOperationID(),
+                    ItemJson.parseLazily(request.getBackup(), "backup"));
+            return Empty.getDefaultInstance();
+        });
+    }
+}
