@@ -1,0 +1,89 @@
+package io.tresor.plugin.goplugin;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of a handshake: dials the announced address the way go-plugin does (plain-text HTTP/2,
+ * authority {@code unused}). Used by the test kit and by the AOT training run.
+ */
+public final class PluginChannel {
+    private PluginChannel() {
+    }
+
+    /** Dials {@code network}/{@code address} from a handshake line. */
+    public static ManagedChannel dial(String network, String address) {
+        NettyChannelBuilder b;
+        if (network.equals("unix")) {
+            EventLoopGroup group = new EpollEventLoopGroup(1, new DefaultThreadFactory("plugin-client", true));
+            b = NettyChannelBuilder.forAddress(new DomainSocketAddress(address))
+                    .eventLoopGroup(group)
+                    .channelType(EpollDomainSocketChannel.class);
+            ManagedChannel ch = b.usePlaintext().overrideAuthority("unused")
+                    .maxInboundMessageSize(Integer.MAX_VALUE).build();
+            return new ClosingChannel(ch, group);
+        } else if (network.equals("tcp")) {
+            int colon = address.lastIndexOf(':');
+            b = NettyChannelBuilder.forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+            return b.usePlaintext().overrideAuthority("unused").maxInboundMessageSize(Integer.MAX_VALUE).build();
+        }
+        throw new IllegalArgumentException("Unknown address type: " + network);
+    }
+
+    /** Shuts the private event loop down with the channel. */
+    private static final class ClosingChannel extends ManagedChannel {
+        private final ManagedChannel delegate;
+        private final EventLoopGroup group;
+
+        ClosingChannel(ManagedChannel delegate, EventLoopGroup group) {
+            this.delegate = delegate;
+            this.group = group;
+        }
+
+        @Override
+        public ManagedChannel shutdown() {
+            delegate.shutdown();
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            return this;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return delegate.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return delegate.isTerminated();
+        }
+
+        @Override
+        public ManagedChannel shutdownNow() {
+            delegate.shutdownNow();
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            return this;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.awaitTermination(timeout, unit);
+        }
+
+        @Override
+        public <Q, R> io.grpc.ClientCall<Q, R> newCall(io.grpc.MethodDescriptor<Q, R> method, io.grpc.CallOptions options) {
+            return delegate.newCall(method, options);
+        }
+
+        @Override
+        public String authority() {
+            return delegate.authority();
+        }
+    }
+}
