@@ -27,7 +27,7 @@ final class LoggingAction implements BackupItemAction {
         LOG.trace("trace line for {}", name);
         LOG.debug("debug line for {}", name);
         LOG.atInfo().addKeyValue("namespace", 42).addKeyValue("name", List.of("a", "b"))
-                .addKeyValue("resource", null).addKeyValue("@message", 7).addKeyValue("@level", true)
+                .addKeyValue("resource", (Object) null).addKeyValue("@message", 7).addKeyValue("@level", true)
                 .addKeyValue("level", "bogus").addKeyValue("bytes", 123456789L)
                 .log("info line for {}", name);
         LOG.warn("warn line for {} with quote \" and newline \n and tab \t", name);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Assembles the tresor plugin tree for Velero's /plugins (see README "Plugin executable"):
+#   <out>/tresor           native launcher, the ONLY executable file
+#   <out>/tresor.d/jvmopts  JVM options (@DIR@ = tresor.d), main class
+#   <out>/tresor.d/rt/      jlinked Temurin 25 runtime, no bin/, no executables, no symlinks
+#   <out>/tresor.d/app/     the application jar (shaded: one file)
+#   <out>/tresor.d/<id>.aot JDK 25 AOT cache trained on this exact runtime and these jars
+# and a test tree (<test-out>) = the same plus the test kit's jar (test-only actions).
+set -euo pipefail
+
+JDK="$1"; OUT="$2"; APP_JAR="$3"; MAIN="$4"; LAUNCHER_SRC="$5"; TEST_JARS="$6"; TEST_OUT="$7"
+MODULES="java.base,java.logging,java.naming,java.net.http,java.management,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns"
+
+die() { echo "ERROR: $*" >&2; exit 1; }
+[ -x "$JDK/bin/jlink" ] || die "Temurin JDK 25 not found at $JDK (it provides the plugin's runtime via jlink and the AOT cache). Install it or build with -Dtresor.jdk25.home=<jdk-25-dir>."
+"$JDK/bin/java" -version 2>&1 | grep -q 'version "25' || die "$JDK is not a JDK 25 (the AOT cache format and options need exactly JDK 25)."
+command -v gcc >/dev/null || die "gcc not found: apt-get install -y gcc libc6-dev (it compiles the native launcher)."
+
+D="$OUT/tresor.d"
+rm -rf "$OUT" "$TEST_OUT"
+mkdir -p "$D/app"
+
+# Runtime: jlink, then drop every executable and helper the plugin never uses; Velero would try to run
+# anything executable, and a symlink counts as executable for it.
+"$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
+rm -rf "$D/rt/bin" "$D/rt/lib/jexec" "$D/rt/lib/jspawnhelper" "$D/rt/lib/classlist" "$D/rt/lib/jrt-fs.jar"
+rm -f "$D"/rt/lib/server/*.jsa
+# jlink's symlinks are the per-module copies of java.base's license texts: java.base's apply to all modules.
+find "$D/rt" -type l -delete
+find "$D/rt/legal" -type d -empty -delete
+[ -z "$(find "$D/rt" -type l)" ] || die "symlinks left in the runtime"
+
+[ -f "$APP_JAR" ] || die "application jar $APP_JAR missing"
+cp "$APP_JAR" "$D/app/tresor-plugin.jar"
+CLASSPATH=$(cd "$D/app" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
+BUILD_ID=$(cd "$D/app" && sha256sum *.jar | sha256sum | cut -c1-16)
+
+gcc -O2 -Wall -Wextra -Werror -I"$JDK/include" -I"$JDK/include/linux" -o "$OUT/tresor" "$LAUNCHER_SRC" -ldl -lpthread
+strip "$OUT/tresor"
+
+find "$D" -type d -exec chmod 0755 {} +
+find "$D" -type f -exec chmod 0644 {} +
+chmod 0755 "$OUT/tresor"
+
+write_opts() { # $1 = file, rest = extra options
+  local f="$1"; shift
+  {
+    echo "# JVM options for the tresor launcher, one per line; @DIR@ is this directory."
+    echo "main=$MAIN"
+    echo "-Djava.class.path=$CLASSPATH"
+    echo "-XX:TieredStopAtLevel=1"
+    echo "-XX:+UseSerialGC"
+    echo "-Xmx64m"
+    echo "-Xss512k"
+    echo "-XX:ActiveProcessorCount=2"
+    echo "-XX:CICompilerCount=1"
+    echo "-XX:-UsePerfData"
+    echo "-XX:+ExitOnOutOfMemoryError"
+    # JVM messages go to stdout by default, which would corrupt the go-plugin handshake.
+    echo "-XX:+DisplayVMOutputToStderr"
+    echo "-XX:ErrorFile=/tmp/tresor-hs_err_pid%p.log"
+    echo "-Xlog:disable"
+    echo "-Xlog:all=warning:stderr"
+    echo "--enable-native-access=ALL-UNNAMED"
+    for o in "$@"; do echo "$o"; done
+  } > "$f"
+  chmod 0644 "$f"
+}
+
+# AOT cache, trained through the shipped launcher (the runtime has no bin/java to fork).
+write_opts "$D/jvmopts" "-XX:AOTMode=record" "-XX:AOTConfiguration=@DIR@/train.aotconf" "-Dtresor.aot.training=true"
+(cd "$OUT" && TMPDIR=/tmp ./tresor --log-level error >/dev/null) || die "AOT training run failed"
+write_opts "$D/jvmopts" "-XX:AOTMode=create" "-XX:AOTConfiguration=@DIR@/train.aotconf" "-XX:AOTCache=@DIR@/$BUILD_ID.aot"
+(cd "$OUT" && ./tresor >/dev/null) || die "AOT cache creation failed"
+rm -f "$D/train.aotconf"
+[ -s "$D/$BUILD_ID.aot" ] || die "AOT cache $D/$BUILD_ID.aot was not created"
+chmod 0644 "$D/$BUILD_ID.aot"
+write_opts "$D/jvmopts" "-XX:AOTCache=@DIR@/$BUILD_ID.aot"
+
+# Test tree: identical, plus test-only actions appended to the class path (the cache still applies).
+cp -a "$OUT" "$TEST_OUT"
+cp "$TEST_JARS"/*.jar "$TEST_OUT/tresor.d/app/"
+chmod 0644 "$TEST_OUT"/tresor.d/app/*.jar
+TEST_CP=$(cd "$TEST_JARS" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
+sed -i "s#^-Djava.class.path=.*#&:$TEST_CP#" "$TEST_OUT/tresor.d/jvmopts"
+
+files=$(find "$OUT" -type f | wc -l)
+echo "tresor plugin tree: $OUT ($files files, $(du -sh "$OUT" | cut -f1)), AOT cache $BUILD_ID.aot; test tree: $TEST_OUT"

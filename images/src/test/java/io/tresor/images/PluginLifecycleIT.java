@@ -1,0 +1,144 @@
+package io.tresor.images;
+
+import io.tresor.plugin.testkit.PluginProcess;
+import io.tresor.proto.velero.Empty;
+import io.tresor.proto.velero.ListPluginsResponse;
+import io.tresor.proto.velero.PluginIdentifier;
+import io.tresor.plugin.testkit.MethodPath;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Start, handshake, discovery and stop of the real executable, exactly as Velero's go-plugin client does them. */
+class PluginLifecycleIT {
+    private static final Set<String> KINDS = Set.of("BackupItemAction", "BackupItemActionV2", "RestoreItemAction",
+            "RestoreItemActionV2", "DeleteItemAction", "ObjectStore", "VolumeSnapshotter", "ItemBlockAction");
+    private static final Pattern NAME = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[^/]+");
+
+    @Test
+    void withoutTheMagicCookieItExplainsOnStderrExitsOneAndPrintsNothingOnStdout() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(PluginTrees.shipped().toString(), "--log-level", "info");
+        pb.environment().remove("VELERO_PLUGIN");
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(out).isEmpty();
+        assertThat(err).contains("This binary is a plugin").contains("not meant to be executed directly");
+    }
+
+    @Test
+    void aWrongCookieValueIsRefusedToo() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(PluginTrees.shipped().toString());
+        pb.environment().put("VELERO_PLUGIN", "Hello");
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(p.getInputStream().readAllBytes()).isEmpty();
+    }
+
+    @Test
+    void aClientThatDoesNotSpeakProtocolTwoIsRefused() {
+        assertThatThrownBy(() -> PluginProcess.start(PluginTrees.shipped(), PluginProcess.VELERO_SERVER_ARGS,
+                Map.of("PLUGIN_PROTOCOL_VERSIONS", "1,3")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("plugin exited before we could connect")
+                .hasMessageContaining("Incompatible API version");
+    }
+
+    @Test
+    void handshakeAnnouncesAPrivateUnixSocketInTmpdirAndHealthIsServing(@TempDir Path tmp) throws Exception {
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped(), PluginProcess.VELERO_SERVER_ARGS,
+                Map.of("TMPDIR", tmp.toString()))) {
+            assertThat(plugin.handshake().network()).isEqualTo("unix");
+            assertThat(Path.of(plugin.handshake().address()).getParent()).isEqualTo(tmp);
+            HealthCheckResponse health = MethodPath.call(plugin.channel(), "/grpc.health.v1.Health/Check",
+                    HealthCheckRequest.newBuilder().setService("plugin").build(), HealthCheckResponse.getDefaultInstance());
+            assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+            PluginProcess.Exit exit = plugin.shutdown();
+            assertThat(exit.killed()).as("exited by itself after Shutdown").isFalse();
+            assertThat(exit.status()).isZero();
+            assertThat(exit.afterShutdown()).isLessThan(PluginProcess.KILL_AFTER);
+            assertThat(Files.exists(Path.of(plugin.handshake().address()))).as("socket removed").isFalse();
+            assertThat(plugin.stdoutAfterHandshake()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoInstancesRunSideBySideOnDifferentSockets() throws Exception {
+        try (PluginProcess a = PluginProcess.start(PluginTrees.shipped());
+             PluginProcess b = PluginProcess.start(PluginTrees.shipped())) {
+            assertThat(a.handshake().address()).isNotEqualTo(b.handshake().address());
+            assertThat(listPlugins(a).getPluginsList()).isEmpty();
+            assertThat(listPlugins(b).getPluginsList()).isEmpty();
+            assertThat(a.shutdown().status()).isZero();
+            assertThat(b.shutdown().status()).isZero();
+        }
+    }
+
+    @Test
+    void theShippedExecutableListsNoPlaceholderActions() throws Exception {
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
+            assertThat(listPlugins(plugin).getPluginsList()).isEmpty();
+            assertThat(plugin.shutdown().status()).isZero();
+            assertThat(warnOrErrorLines(plugin.stderrLines())).as("a quiet start counts no Velero warnings").isEmpty();
+        }
+    }
+
+    @Test
+    void listPluginsReportsValidKindsNamesAndTheExactCommandVeleroRan() throws Exception {
+        Path launcher = PluginTrees.withTestActions();
+        try (PluginProcess plugin = PluginProcess.start(launcher)) {
+            List<PluginIdentifier> plugins = listPlugins(plugin).getPluginsList();
+            assertThat(plugins).hasSize(10);
+            for (PluginIdentifier id : plugins) {
+                assertThat(id.getCommand()).isEqualTo(launcher.toString());
+                assertThat(KINDS).contains(id.getKind());
+                assertThat(id.getName()).matches(NAME).startsWith("tresor.io/");
+            }
+            assertThat(plugins).extracting(PluginIdentifier::getKind).containsSubsequence(
+                    "BackupItemAction", "BackupItemActionV2", "RestoreItemAction", "RestoreItemActionV2",
+                    "DeleteItemAction");
+            assertThat(plugins.stream().map(p -> p.getName()).distinct().count()).isEqualTo(plugins.size());
+            assertThat(plugin.shutdown().status()).isZero();
+        }
+    }
+
+    @Test
+    void unknownVeleroServerFlagsAreIgnored() throws Exception {
+        List<String> args = List.of("--log-level=debug", "--features", "EnableCSI,EnableAPIGroupVersions",
+                "--some-future-flag", "value", "--bool-flag", "-x", "--profiler-address=localhost:6060",
+                "positional");
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.withTestActions(), args, Map.of())) {
+            assertThat(listPlugins(plugin).getPluginsCount()).isEqualTo(10);
+            assertThat(plugin.shutdown().status()).isZero();
+        }
+    }
+
+    static ListPluginsResponse listPlugins(PluginProcess plugin) {
+        return MethodPath.call(plugin.channel(), "/generated.PluginLister/ListPlugins", Empty.getDefaultInstance(),
+                ListPluginsResponse.getDefaultInstance());
+    }
+
+    static List<String> warnOrErrorLines(List<String> lines) {
+        return lines.stream().filter(l -> l.contains("\"@level\":\"warn\"") || l.contains("\"@level\":\"error\"")
+                || !l.startsWith("{")).toList();
+    }
+}

@@ -1,0 +1,108 @@
+package io.tresor.images;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.tresor.plugin.testkit.PluginProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged tree as Velero scans /plugins: lstat, recursively, any execute bit or a symlink counts. */
+class PluginTreeIT {
+
+    @Test
+    void installCopiesATreeWithExactlyOneExecutableAndNoSymlinks(@TempDir Path pluginsDir) throws Exception {
+        Process p = new ProcessBuilder(PluginTrees.shipped().toString(), "install", pluginsDir.toString())
+                .redirectErrorStream(false).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(out).isEmpty();
+
+        List<Path> executables = new ArrayList<>();
+        List<Path> symlinks = new ArrayList<>();
+        int files = 0;
+        try (Stream<Path> walk = Files.walk(pluginsDir)) {
+            for (Path f : (Iterable<Path>) walk::iterator) {
+                PosixFileAttributes a = Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink()) {
+                    symlinks.add(f);
+                } else if (a.isRegularFile()) {
+                    files++;
+                    if (a.permissions().contains(PosixFilePermission.OWNER_EXECUTE)
+                            || a.permissions().contains(PosixFilePermission.GROUP_EXECUTE)
+                            || a.permissions().contains(PosixFilePermission.OTHERS_EXECUTE)
+                            || f.getFileName().toString().toLowerCase().endsWith(".exe")) {
+                        executables.add(f);
+                    }
+                }
+            }
+        }
+        assertThat(symlinks).isEmpty();
+        assertThat(executables).containsExactly(pluginsDir.resolve("tresor"));
+        assertThat(files).as("files Velero 1.16+ warns about at every start").isLessThanOrEqualTo(70);
+        assertThat(pluginsDir.resolve("tresor.d/rt/bin")).doesNotExist();
+
+        // The installed copy is a working plugin in its new place, with its AOT cache and jars intact.
+        try (PluginProcess installed = PluginProcess.start(pluginsDir.resolve("tresor"))) {
+            assertThat(PluginLifecycleIT.listPlugins(installed).getPluginsList()).isEmpty();
+            assertThat(installed.shutdown().status()).isZero();
+            assertThat(installed.stderrLines()).as("no JVM warning about a rejected AOT cache")
+                    .noneMatch(l -> l.contains("warning"));
+        }
+    }
+
+    @Test
+    void installReplacesAnOlderTreeWhole(@TempDir Path pluginsDir) throws Exception {
+        Files.createDirectories(pluginsDir.resolve("tresor.d/app"));
+        Files.writeString(pluginsDir.resolve("tresor.d/app/stale.jar"), "old");
+        Process p = new ProcessBuilder(PluginTrees.shipped().toString(), "install", pluginsDir.toString()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(pluginsDir.resolve("tresor.d/app/stale.jar")).doesNotExist();
+        assertThat(pluginsDir.resolve("tresor.d/jvmopts")).exists();
+    }
+
+    @Test
+    void installWithoutATargetExplainsUsage() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PluginTrees.shipped().toString(), "install").start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).contains("usage: tresor install");
+    }
+
+    @Test
+    void jvmOptionsKeepTheJvmOffStdoutAndCapResources() throws IOException {
+        List<String> opts = Files.readAllLines(PluginTrees.shipped().resolveSibling("tresor.d/jvmopts"));
+        assertThat(opts).contains("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=2");
+        assertThat(opts).anyMatch(o -> o.startsWith("-Xmx"));
+        assertThat(opts).anyMatch(o -> o.startsWith("-XX:ErrorFile=/tmp/"));
+        assertThat(opts).anyMatch(o -> o.matches("-XX:AOTCache=@DIR@/[0-9a-f]{16}\\.aot"));
+    }
+
+    @Test
+    void javaOptionsFromVelerosEnvironmentCannotReachTheJvm() throws Exception {
+        // -XX:+PrintFlagsFinal would print hundreds of lines to stdout before the handshake if honoured.
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped(), PluginProcess.VELERO_SERVER_ARGS,
+                java.util.Map.of("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal", "_JAVA_OPTIONS", "-XX:+PrintFlagsFinal",
+                        "JDK_JAVA_OPTIONS", "-XX:+PrintFlagsFinal"))) {
+            assertThat(plugin.handshake().protocol()).isEqualTo("grpc");
+            assertThat(plugin.shutdown().status()).isZero();
+            assertThat(plugin.stderrLines()).noneMatch(l -> l.contains("Picked up"));
+        }
+    }
+}
