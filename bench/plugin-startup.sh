@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Start-up benchmark of the packaged tresor plugin, started the way Velero starts it (see README).
+# Usage: bench/plugin-startup.sh [starts]   (default 25; builds the tree first if it is missing)
+# Last line: startup_ms_p50=… startup_ms_p90=… rss_mb=… execute_us_p50=…
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+STARTS="${1:-25}"
+if [ ! -x images/target/velero-plugin/tresor ] || [ ! -x images/target/velero-plugin-test/tresor ]; then
+  ./mvnw -B -q package -DskipTests >&2
+fi
+./mvnw -B -q install -DskipTests -pl proto,plugin-framework,plugin-testkit >&2
+CP_FILE=$(mktemp)
+trap 'rm -f "$CP_FILE"' EXIT
+./mvnw -B -q -pl plugin-testkit dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "plugin-testkit/target/classes:$(cat "$CP_FILE")" \
+  io.tresor.plugin.testkit.bench.PluginStartupBench \
+  "$PWD/images/target/velero-plugin/tresor" "$PWD/images/target/velero-plugin-test/tresor" "$STARTS"

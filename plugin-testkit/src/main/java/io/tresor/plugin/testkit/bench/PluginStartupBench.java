@@ -1,0 +1,77 @@
+package io.tresor.plugin.testkit.bench;
+
+import com.google.protobuf.ByteString;
+import io.tresor.plugin.testkit.MethodPath;
+import io.tresor.plugin.testkit.PluginProcess;
+import io.tresor.plugin.testkit.actions.TestActions;
+import io.tresor.proto.velero.Empty;
+import io.tresor.proto.velero.ListPluginsResponse;
+import io.tresor.proto.velero.v2.ExecuteRequest;
+import io.tresor.proto.velero.v2.ExecuteResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Start-up benchmark of the packaged plugin as Velero runs it: start → handshake line, RSS after ListPlugins,
+ * and the round trip of a pass-through Execute. Prints one {@code key=value} line last.
+ * Usage: {@code PluginStartupBench <shipped launcher> <test launcher> [starts]}.
+ */
+public final class PluginStartupBench {
+    private static final ByteString ITEM = ByteString.copyFrom("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+            + "\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\",\"labels\":{\"app\":\"web\"}},"
+            + "\"data\":{\"key\":\"value\"}}", StandardCharsets.UTF_8);
+    private static final ByteString BACKUP = ByteString.copyFrom("{\"metadata\":{\"name\":\"nightly-1\","
+            + "\"namespace\":\"openshift-adp\"},\"spec\":{\"includedNamespaces\":[\"shop\"]},"
+            + "\"status\":{\"phase\":\"InProgress\"}}", StandardCharsets.UTF_8);
+
+    private PluginStartupBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path shipped = Path.of(args[0]);
+        Path withTestActions = Path.of(args[1]);
+        int starts = args.length > 2 ? Integer.parseInt(args[2]) : 25;
+
+        List<Double> startupMs = new ArrayList<>();
+        List<Double> rssMb = new ArrayList<>();
+        for (int i = 0; i < starts; i++) {
+            try (PluginProcess p = PluginProcess.start(shipped)) {
+                MethodPath.call(p.channel(), "/generated.PluginLister/ListPlugins", Empty.getDefaultInstance(),
+                        ListPluginsResponse.getDefaultInstance());
+                startupMs.add(p.startupTime().toNanos() / 1e6);
+                rssMb.add(p.rssKib() / 1024.0);
+                p.shutdown();
+            }
+        }
+
+        List<Double> executeUs = new ArrayList<>();
+        try (PluginProcess p = PluginProcess.start(withTestActions)) {
+            ExecuteRequest req = ExecuteRequest.newBuilder().setPlugin(TestActions.PASSTHROUGH)
+                    .setItem(ITEM).setBackup(BACKUP).build();
+            for (int i = 0; i < 3000; i++) {
+                MethodPath.call(p.channel(), "/v2.BackupItemAction/Execute", req, ExecuteResponse.getDefaultInstance());
+            }
+            for (int i = 0; i < 5000; i++) {
+                long t0 = System.nanoTime();
+                MethodPath.call(p.channel(), "/v2.BackupItemAction/Execute", req, ExecuteResponse.getDefaultInstance());
+                executeUs.add((System.nanoTime() - t0) / 1e3);
+            }
+            p.shutdown();
+        }
+        System.out.printf("starts=%d startup_ms_min=%.1f startup_ms_max=%.1f rss_mb_max=%.1f%n", starts,
+                Collections.min(startupMs), Collections.max(startupMs), Collections.max(rssMb));
+        System.out.printf("startup_ms_p50=%.1f startup_ms_p90=%.1f rss_mb=%.1f execute_us_p50=%.0f%n",
+                percentile(startupMs, 50), percentile(startupMs, 90), percentile(rssMb, 50), percentile(executeUs, 50));
+    }
+
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1)));
+    }
+}
