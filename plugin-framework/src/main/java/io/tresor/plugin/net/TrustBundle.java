@@ -1,0 +1,104 @@
+package io.tresor.plugin.net;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CAs outbound TLS trusts: the JDK's own, plus the system bundle ({@code SSL_CERT_FILE}, else
+ * {@code /etc/ssl/certs/ca-certificates.crt}), the service-account CA and OpenShift's service CA, so S3 endpoints,
+ * registries and the API server with private CAs work. Missing files are skipped; unreadable ones are an error.
+ */
+public final class TrustBundle {
+    static final Path SYSTEM_BUNDLE = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    static final Path SERVICE_ACCOUNT_CA = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
+    static final Path SERVICE_CA = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt");
+
+    private final X509TrustManager trustManager;
+    private final List<Path> sources;
+
+    private TrustBundle(X509TrustManager trustManager, List<Path> sources) {
+        this.trustManager = trustManager;
+        this.sources = sources;
+    }
+
+    /** The JDK's CAs plus the PEM bundles the environment points at. */
+    public static TrustBundle fromEnvironment(Map<String, String> env) throws IOException, GeneralSecurityException {
+        List<Path> candidates = new ArrayList<>();
+        String certFile = env.get("SSL_CERT_FILE");
+        candidates.add(certFile != null && !certFile.isBlank() ? Path.of(certFile) : SYSTEM_BUNDLE);
+        candidates.add(SERVICE_ACCOUNT_CA);
+        candidates.add(SERVICE_CA);
+        return withPemFiles(candidates);
+    }
+
+    /** The JDK's CAs plus every certificate in the given PEM files that exist. */
+    public static TrustBundle withPemFiles(List<Path> pemFiles) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int n = 0;
+        for (X509Certificate c : defaultTrustManager(null).getAcceptedIssuers()) {
+            store.setCertificateEntry("jdk-" + n++, c);
+        }
+        List<Path> used = new ArrayList<>();
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        for (Path p : pemFiles) {
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            Collection<? extends Certificate> certs;
+            try (InputStream in = Files.newInputStream(p)) {
+                certs = cf.generateCertificates(in);
+            } catch (GeneralSecurityException e) {
+                throw new GeneralSecurityException("CA bundle " + p + " is not a PEM certificate bundle: " + e.getMessage(), e);
+            }
+            for (Certificate c : certs) {
+                store.setCertificateEntry("file-" + n++, c);
+            }
+            used.add(p);
+        }
+        return new TrustBundle(defaultTrustManager(store), List.copyOf(used));
+    }
+
+    /** A trust manager over all collected CAs. */
+    public X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** The PEM files that contributed (for a start-up log line). */
+    public List<Path> sources() {
+        return sources;
+    }
+
+    /** A TLS context trusting this bundle, with no client certificate. */
+    public SSLContext sslContext() throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {trustManager}, null);
+        return ctx;
+    }
+
+    private static X509TrustManager defaultTrustManager(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X509TrustManager in the JDK");
+    }
+}
