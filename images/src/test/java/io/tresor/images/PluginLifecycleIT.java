@@ -82,6 +82,40 @@ class PluginLifecycleIT {
     }
 
     @Test
+    void brokerAndStdioStreamsStayOpenAndIdleAndDoNotDelayShutdown() throws Exception {
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
+            StreamProbe<io.tresor.proto.goplugin.ConnInfo> broker = new StreamProbe<>();
+            StreamProbe<io.tresor.proto.goplugin.StdioData> stdio = new StreamProbe<>();
+            // What go-plugin's client does right after dialing.
+            io.grpc.stub.StreamObserver<io.tresor.proto.goplugin.ConnInfo> brokerRequests =
+                    io.tresor.proto.goplugin.GRPCBrokerGrpc.newStub(plugin.channel()).startStream(broker);
+            io.tresor.proto.goplugin.GRPCStdioGrpc.newStub(plugin.channel())
+                    .streamStdio(com.google.protobuf.Empty.getDefaultInstance(), stdio);
+            brokerRequests.onNext(io.tresor.proto.goplugin.ConnInfo.newBuilder().setServiceId(1).build());
+
+            assertThat(listPlugins(plugin).getPluginsList()).isEmpty(); // a round trip after the streams opened
+            assertThat(broker.events()).as("broker stream open, nothing sent").isEmpty();
+            assertThat(stdio.events()).as("stdio stream open, nothing sent").isEmpty();
+
+            PluginProcess.Exit exit = plugin.shutdown();
+            assertThat(exit.killed()).isFalse();
+            assertThat(exit.status()).isZero();
+            assertThat(exit.afterShutdown()).isLessThan(PluginProcess.KILL_AFTER);
+        }
+    }
+
+    /** Records what a server stream delivers. */
+    static final class StreamProbe<T> implements io.grpc.stub.StreamObserver<T> {
+        private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override public void onNext(T value) { events.add("next " + value); }
+        @Override public void onError(Throwable t) { events.add("error " + t); }
+        @Override public void onCompleted() { events.add("completed"); }
+
+        List<String> events() { return events; }
+    }
+
+    @Test
     void twoInstancesRunSideBySideOnDifferentSockets() throws Exception {
         try (PluginProcess a = PluginProcess.start(PluginTrees.shipped());
              PluginProcess b = PluginProcess.start(PluginTrees.shipped())) {
