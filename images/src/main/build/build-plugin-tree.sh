@@ -51,6 +51,7 @@ write_opts() { # $1 = file, rest = extra options
     echo "-XX:TieredStopAtLevel=1"
     echo "-XX:+UseSerialGC"
     echo "-Xmx64m"
+    echo "-Xms8m"  # the AOT cache needs room for its archived heap objects; less fails to map it
     echo "-Xss512k"
     echo "-XX:ActiveProcessorCount=2"
     echo "-XX:CICompilerCount=1"
