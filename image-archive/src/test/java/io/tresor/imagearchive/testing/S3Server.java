@@ -109,8 +109,12 @@ public final class S3Server implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         admin.close();
-        proxy.stop();
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
     }
 }
