@@ -94,7 +94,7 @@ public final class ArchiveSweeper {
                 LOG.warn("storage location {}: {} is unreadable, the GC holds deletions: {}", store.location().name(), o.key(),
                         unreadable.getMessage());
             }
-            indexes.add(new SweepInput.IndexFile(backup.get(), o.lastModified(), index));
+            indexes.add(new SweepInput.IndexFile(backup.get(), index == null ? o.lastModified() : written(index, o), index));
         }
         return new SweepInput(now, passInterval, inProgressMaxAge, indexes, inProgressRoots(),
                 Set.copyOf(store.listDirectoryNames(layout.veleroBackupsDirectory())), deletedBackups, storedBlobs(), readState());
@@ -103,9 +103,33 @@ public final class ArchiveSweeper {
     private List<SweepInput.InProgressRoot> inProgressRoots() {
         List<SweepInput.InProgressRoot> roots = new ArrayList<>();
         for (S3Object o : store.listObjects(layout.inProgressDirectory())) {
-            roots.add(new SweepInput.InProgressRoot(o.key().substring(layout.inProgressDirectory().length()), o.lastModified()));
+            roots.add(new SweepInput.InProgressRoot(o.key().substring(layout.inProgressDirectory().length()), startedAt(o)));
         }
         return roots;
+    }
+
+    // Ages are judged with the times the plugin wrote into the documents, on the same clock as "now"; the storage's
+    // Last-Modified is only the fallback, as its clock may differ from the Velero pod's.
+    private Instant startedAt(S3Object root) {
+        try {
+            return store.readObject(root.key(), 64 * 1024).map(b -> {
+                try {
+                    return Instant.parse(JSON.readTree(b).path("startedAt").asText());
+                } catch (IOException | RuntimeException e) {
+                    return root.lastModified();
+                }
+            }).orElse(root.lastModified());
+        } catch (RuntimeException unreadable) {
+            return root.lastModified();
+        }
+    }
+
+    private static Instant written(ImageIndex index, S3Object object) {
+        try {
+            return Instant.parse(index.createdAt());
+        } catch (RuntimeException e) {
+            return object.lastModified();
+        }
     }
 
     private boolean liveCaptureStartedSince(SweepInput input) {
@@ -137,13 +161,13 @@ public final class ArchiveSweeper {
             }
             JsonNode root = JSON.readTree(bytes.get());
             Map<String, Set<Digest>> candidates = new HashMap<>();
-            root.path("candidates").fields().forEachRemaining(e -> {
+            root.path("candidates").properties().forEach(e -> {
                 Set<Digest> digests = new HashSet<>();
                 e.getValue().forEach(d -> digests.add(Digest.parse(d.asText())));
                 candidates.put(e.getKey(), digests);
             });
             return new SweepState(Instant.parse(root.path("at").asText()), candidates);
-        } catch (ArchiveStoreException | IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException unreadable) {
             // marks written with an older key or damaged: start marking afresh (deleting needs two passes anyway)
             LOG.warn("storage location {}: previous GC marks unreadable, marking afresh: {}", store.location().name(), unreadable.getMessage());
             return null;
