@@ -31,18 +31,23 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3BlobStore implements AutoCloseable {
     /** Part size of multipart uploads: the memory one upload holds at a time. */
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+    /** Part buffers in memory at once, whatever the number of parallel uploads: bounds the heap the store needs. */
+    public static final int DEFAULT_PART_BUFFERS = 3;
+    private static final long SMALL_BLOB = 1024 * 1024;
 
     private final S3Client s3;
     private final StorageLocation location;
     private final SseCustomerKey key;
     private final ArchiveLayout layout;
     private final int partSize;
+    private final PartBuffers partBuffers;
 
     /**
-     * @param s3       client for the location (see {@link S3ClientFactory}); closed with this store
-     * @param partSize multipart part size in bytes, at least 5 MiB (S3's minimum for all but the last part)
+     * @param s3          client for the location (see {@link S3ClientFactory}); closed with this store
+     * @param partSize    multipart part size in bytes, at least 5 MiB (S3's minimum for all but the last part)
+     * @param partBuffers how many uploads may hold a full part buffer at once (others wait); heap ≈ this × partSize
      */
-    public S3BlobStore(S3Client s3, StorageLocation location, SseCustomerKey key, int partSize) {
+    public S3BlobStore(S3Client s3, StorageLocation location, SseCustomerKey key, int partSize, int partBuffers) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.location = Objects.requireNonNull(location, "location");
         this.key = Objects.requireNonNull(key, "key: the image archive writes SSE-C encrypted blobs only");
@@ -50,6 +55,7 @@ public final class S3BlobStore implements AutoCloseable {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum of 5 MiB");
         }
         this.partSize = partSize;
+        this.partBuffers = new PartBuffers(partSize, Math.max(1, partBuffers));
         this.layout = new ArchiveLayout(location.prefix());
     }
 
@@ -64,7 +70,7 @@ public final class S3BlobStore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ArchiveStoreException("storage location " + location.name() + ": " + e.getMessage(), e);
         }
-        return new S3BlobStore(S3ClientFactory.create(location, credentialsFile), location, key, DEFAULT_PART_SIZE);
+        return new S3BlobStore(S3ClientFactory.create(location, credentialsFile), location, key, DEFAULT_PART_SIZE, DEFAULT_PART_BUFFERS);
     }
 
     public ArchiveLayout layout() {
@@ -165,7 +171,28 @@ public final class S3BlobStore implements AutoCloseable {
      * @throws BlobDigestMismatchException when the content differs; nothing was stored
      */
     public long putBlob(Digest digest, long expectedSize, InputStream content) {
-        return new VerifiedBlobUpload(s3, location, key, blobKey(digest), partSize).upload(digest, expectedSize, content);
+        VerifiedBlobUpload upload = new VerifiedBlobUpload(s3, location, key, blobKey(digest));
+        if (expectedSize >= 0 && expectedSize < SMALL_BLOB) {
+            // configs, manifests and small layers: a buffer of their own size (one byte more to notice a longer stream)
+            return upload.upload(digest, expectedSize, content, new byte[(int) expectedSize + 1]);
+        }
+        if (expectedSize > (long) VerifiedBlobUpload.MAX_PARTS * partSize) {
+            // beyond 10,000 parts of the usual size: a rare huge blob gets a larger buffer of its own
+            long needed = (expectedSize + VerifiedBlobUpload.MAX_PARTS - 1) / VerifiedBlobUpload.MAX_PARTS;
+            return upload.upload(digest, expectedSize, content, new byte[(int) (((needed >> 20) + 1) << 20)]);
+        }
+        byte[] buffer;
+        try {
+            buffer = partBuffers.borrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArchiveStoreException("storage location " + location.name() + ": interrupted waiting to upload " + digest);
+        }
+        try {
+            return upload.upload(digest, expectedSize, content, buffer);
+        } finally {
+            partBuffers.giveBack(buffer);
+        }
     }
 
     /** Deletes an object (no SSE-C needed); absent objects are fine. */

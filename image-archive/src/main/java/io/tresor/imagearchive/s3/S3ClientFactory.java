@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -64,9 +64,11 @@ public final class S3ClientFactory {
     }
 
     private static SdkHttpClient httpClient(StorageLocation location) {
-        var builder = UrlConnectionHttpClient.builder()
+        // Apache streams request bodies of known length; HttpURLConnection would hold a second copy of every part
+        var builder = ApacheHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60));
+                .socketTimeout(Duration.ofSeconds(60))
+                .maxConnections(16);
         if (location.insecureSkipTlsVerify()) {
             return builder.buildWithDefaults(AttributeMap.builder()
                     .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());

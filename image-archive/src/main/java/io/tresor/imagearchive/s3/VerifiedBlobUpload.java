@@ -24,32 +24,27 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  */
 final class VerifiedBlobUpload {
     private static final Logger LOG = LoggerFactory.getLogger(VerifiedBlobUpload.class);
-    private static final int MAX_PARTS = 10_000;
+    static final int MAX_PARTS = 10_000;
 
     private final S3Client s3;
     private final StorageLocation location;
     private final SseCustomerKey key;
     private final String objectKey;
-    private final int partSize;
 
-    VerifiedBlobUpload(S3Client s3, StorageLocation location, SseCustomerKey key, String objectKey, int partSize) {
+    VerifiedBlobUpload(S3Client s3, StorageLocation location, SseCustomerKey key, String objectKey) {
         this.s3 = s3;
         this.location = location;
         this.key = key;
         this.objectKey = objectKey;
-        this.partSize = partSize;
     }
 
-    long upload(Digest expected, long expectedSize, InputStream content) {
-        // a blob larger than MAX_PARTS * partSize needs larger parts; round up to whole MiB
-        int size = partSize;
-        if (expectedSize > (long) MAX_PARTS * partSize) {
-            long needed = (expectedSize + MAX_PARTS - 1) / MAX_PARTS;
-            size = (int) Math.min(Integer.MAX_VALUE - 8, ((needed >> 20) + 1) << 20);
-        }
+    /** Uploads through {@code buffer}: its length is the part size (at least 5 MiB unless the whole blob fits in it). */
+    long upload(Digest expected, long expectedSize, InputStream content, byte[] buffer) {
         MessageDigest sha = Digest.newSha256();
-        byte[] buffer = new byte[size];
         int n = read(content, buffer);
+        if (expectedSize >= 0 && n > expectedSize) {
+            throw longer(expected, expectedSize);
+        }
         if (n < buffer.length) {
             sha.update(buffer, 0, n);
             verify(expected, expectedSize, Digest.fromRaw(sha.digest()), n);
@@ -87,6 +82,9 @@ final class VerifiedBlobUpload {
             while (n > 0) {
                 sha.update(buffer, 0, n);
                 total += n;
+                if (expectedSize >= 0 && total > expectedSize) {
+                    throw longer(expected, expectedSize);
+                }
                 int partNumber = parts.size() + 1;
                 if (partNumber > MAX_PARTS) {
                     throw new ArchiveStoreException("storage location " + location.name() + ": " + objectKey
@@ -129,6 +127,10 @@ final class VerifiedBlobUpload {
         if (!expected.equals(actual) || (expectedSize >= 0 && expectedSize != actualSize)) {
             throw new BlobDigestMismatchException(location.name(), expected, actual, expectedSize, actualSize);
         }
+    }
+
+    private BlobDigestMismatchException longer(Digest expected, long expectedSize) {
+        return new BlobDigestMismatchException(location.name(), expected, null, expectedSize, -1);
     }
 
     private int read(InputStream content, byte[] buffer) {

@@ -57,24 +57,36 @@ public final class LargeBlobCopyMain {
         Digest layer = GeneratedContent.digest(size, 7);
         long t0 = System.nanoTime();
         registry.pushBlob("big/app", layer, size, () -> new GeneratedContent(size, 7));
+        // three more layers so that four multipart uploads run at once, as with a real multi-layer image
+        long small = 24L * 1024 * 1024;
+        StringBuilder extra = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            long seed = 100 + i;
+            Digest d = GeneratedContent.digest(small, seed);
+            registry.pushBlob("big/app", d, small, () -> new GeneratedContent(small, seed));
+            extra.append(",{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"").append(d)
+                    .append("\",\"size\":").append(small).append('}');
+        }
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
                 .getBytes(StandardCharsets.UTF_8);
         registry.pushBlob("big/app", Digest.of(config), config.length, () -> new ByteArrayInputStream(config));
         String manifest = ("{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
                 + "\"digest\":\"%s\",\"size\":%d},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
-                + "\"digest\":\"%s\",\"size\":%d}]}").formatted(MediaTypes.OCI_MANIFEST, Digest.of(config), config.length, layer, size);
+                + "\"digest\":\"%s\",\"size\":%d}%s]}").formatted(MediaTypes.OCI_MANIFEST, Digest.of(config), config.length, layer, size, extra);
         byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
         Digest image = registry.putManifest("big/app", "v1", MediaTypes.OCI_MANIFEST, manifestBytes);
         long t1 = System.nanoTime();
+        System.err.println("phase: image pushed");
 
         try (S3BlobStore store = S3BlobStore.open(location,
                 SseCustomerKeySource.ofSecretValue("openshift-adp", "creds", "customer-key", key), credentials);
-             ImageCopier copier = new ImageCopier(store, 4, RetryPolicy.standard())) {
+             ImageCopier copier = new ImageCopier(store, Integer.getInteger("copier.parallelism", 4), RetryPolicy.standard())) {
             CaptureResult captured = copier.capture(registry, "big/app", image);
             if (captured.outcome() != Outcome.CAPTURED) {
                 throw new IllegalStateException("capture: " + captured);
             }
             long t2 = System.nanoTime();
+            System.err.println("phase: captured");
             RestoreResult restored = copier.restore(captured.record(), registry, "big/restored", List.of("v1"), List.of());
             long t3 = System.nanoTime();
             System.out.println("layer_digest=" + layer);
