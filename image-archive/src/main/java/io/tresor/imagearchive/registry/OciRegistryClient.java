@@ -52,6 +52,15 @@ public final class OciRegistryClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /**
+     * An HTTP client trusting the JDK's roots plus a PEM bundle, e.g. the cluster's service CA
+     * ({@code /var/run/secrets/kubernetes.io/serviceaccount/service-ca.crt}) for the internal registry.
+     */
+    public static HttpClient httpClientTrusting(byte[] caPem, String where) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10)).sslContext(io.tresor.imagearchive.PemTrust.sslContext(caPem, where)).build();
+    }
+
     /** {@code host[:port]} of the registry. */
     public String registry() {
         return transport.registry();

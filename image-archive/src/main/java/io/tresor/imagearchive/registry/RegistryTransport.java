@@ -48,6 +48,10 @@ final class RegistryTransport {
             HttpResponse<T> response;
             try {
                 response = http.send(request(call), handler);
+            } catch (javax.net.ssl.SSLException e) {
+                // not transient: the certificate will not change between attempts
+                throw new RegistryException("registry " + registry + ": " + call.method() + " " + call.uri().getRawPath()
+                        + " failed: TLS: " + e.getMessage() + ": trust the registry's CA (e.g. the cluster's service CA)", 0, e);
             } catch (IOException | UncheckedIOException e) {
                 if (attempt >= attempts) {
                     throw new RegistryException("registry " + registry + ": " + call.method() + " " + call.uri().getRawPath()

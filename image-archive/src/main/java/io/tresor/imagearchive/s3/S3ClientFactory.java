@@ -1,15 +1,10 @@
 package io.tresor.imagearchive.s3;
 
+import io.tresor.imagearchive.PemTrust;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -74,43 +69,10 @@ public final class S3ClientFactory {
                     .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
         }
         if (location.caCert() != null) {
-            TrustManager[] managers = trustManagers(location);
+            TrustManager[] managers = PemTrust.trustManagers(location.caCert(),
+                    "BackupStorageLocation " + location.name() + ": spec.objectStorage.caCert");
             builder.tlsTrustManagersProvider(() -> managers);
         }
         return builder.build();
     }
-
-    /** The JDK's trusted roots plus the location's {@code caCert} bundle, as the AWS plugin adds it to the system pool. */
-    private static TrustManager[] trustManagers(StorageLocation location) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            system.init((KeyStore) null);
-            int i = 0;
-            for (TrustManager tm : system.getTrustManagers()) {
-                if (tm instanceof javax.net.ssl.X509TrustManager x509) {
-                    for (Certificate c : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("system-" + i++, c);
-                    }
-                }
-            }
-            Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(location.caCert()));
-            if (cas.isEmpty()) {
-                throw new IllegalArgumentException("BackupStorageLocation " + location.name()
-                        + ": spec.objectStorage.caCert holds no PEM certificate: put the CA bundle there (base64 of the PEM)");
-            }
-            for (Certificate c : cas) {
-                store.setCertificateEntry("bsl-ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            return tmf.getTrustManagers();
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("BackupStorageLocation " + location.name()
-                    + ": spec.objectStorage.caCert cannot be read as PEM certificates: " + e.getMessage(), e);
-        }
-    }
-
 }

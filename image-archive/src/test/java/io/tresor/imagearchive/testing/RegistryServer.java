@@ -21,11 +21,13 @@ public final class RegistryServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final boolean tls;
     private final Thread hook;
 
-    private RegistryServer(Process process, int port) {
+    private RegistryServer(Process process, int port, boolean tls) {
         this.process = process;
         this.port = port;
+        this.tls = tls;
         this.hook = new Thread(process::destroyForcibly, "stop-docker-registry");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -44,6 +46,11 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry storing in {@code dir}; {@code issuer} null for no auth. */
     public static RegistryServer start(Path dir, TokenIssuer issuer) throws Exception {
+        return start(dir, issuer, null);
+    }
+
+    /** Starts a registry storing in {@code dir}; {@code issuer} null for no auth, {@code tls} null for plain HTTP. */
+    public static RegistryServer start(Path dir, TokenIssuer issuer, TestCertificate tls) throws Exception {
         requireBinary();
         int port = freePort();
         Files.createDirectories(dir.resolve("data"));
@@ -60,6 +67,13 @@ public final class RegistryServer implements AutoCloseable {
                   addr: 127.0.0.1:%d
                   secret: tresor-test-http-secret
                 """.formatted(dir.resolve("data"), port));
+        if (tls != null) {
+            yaml.append("""
+                      tls:
+                        certificate: %s
+                        key: %s
+                    """.formatted(tls.certificate(), tls.privateKey()));
+        }
         if (issuer != null) {
             yaml.append("""
                     auth:
@@ -74,13 +88,13 @@ public final class RegistryServer implements AutoCloseable {
         Files.writeString(config, yaml);
         Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        RegistryServer server = new RegistryServer(process, port);
+        RegistryServer server = new RegistryServer(process, port, tls != null);
         server.awaitReady(dir);
         return server;
     }
 
     private void awaitReady(Path dir) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(trustAll()).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -103,7 +117,28 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    /** Readiness probing only: the tests themselves check the certificate. */
+    private static javax.net.ssl.SSLContext trustAll() throws Exception {
+        javax.net.ssl.TrustManager all = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {all}, null);
+        return context;
     }
 
     public String hostPort() {
