@@ -38,7 +38,8 @@ class OciRegistryClientTest {
             OciRegistryClient untrusting = new OciRegistryClient(URI.create(registry.url()), RegistryCredentials.anonymous(), FAST,
                     OciRegistryClient.defaultHttpClient(), 1024 * 1024);
             assertThatThrownBy(untrusting::ping).isInstanceOf(RegistryException.class)
-                    .hasMessageContaining(registry.hostPort()).hasMessageContaining("GET /v2/").hasMessageContaining("SSL");
+                    .hasMessageContaining(registry.hostPort()).hasMessageContaining("GET /v2/").hasMessageContaining("TLS")
+                    .hasMessageContaining("trust the registry's CA");
         }
     }
 
