@@ -4,6 +4,7 @@ import io.tresor.imagearchive.s3.StorageLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -25,10 +26,12 @@ public final class S3Server implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final S3Client admin;
+    private final boolean tls;
 
-    private S3Server(S3Proxy proxy) {
+    private S3Server(S3Proxy proxy, boolean tls) {
         this.proxy = proxy;
-        this.admin = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        this.tls = tls;
+        this.admin = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort())).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(ApacheHttpClient.builder().build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -36,8 +39,18 @@ public final class S3Server implements AutoCloseable {
     }
 
     public static S3Server start() throws Exception {
+        return start(null);
+    }
+
+    /** With {@code tls}, S3Proxy also listens with that certificate; {@link #endpoint()} is then the HTTPS one. */
+    public static S3Server start(Path tlsKeyStore) throws Exception {
         Properties p = new Properties();
         p.setProperty("s3proxy.endpoint", "http://127.0.0.1:0");
+        if (tlsKeyStore != null) {
+            p.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:0");
+            p.setProperty("s3proxy.keystore-path", tlsKeyStore.toString());
+            p.setProperty("s3proxy.keystore-password", "changeit");
+        }
         p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
         p.setProperty("s3proxy.identity", ACCESS_KEY);
         p.setProperty("s3proxy.credential", SECRET_KEY);
@@ -52,11 +65,11 @@ public final class S3Server implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        return new S3Server(proxy);
+        return new S3Server(proxy, tlsKeyStore != null);
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return tls ? URI.create("https://127.0.0.1:" + proxy.getSecurePort()) : URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
     /** A client without SSE-C headers, for setup and for checking what is stored. */

@@ -10,8 +10,8 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** A self-signed server certificate for 127.0.0.1 made with the JDK's keytool, written as PEM files. */
-public record TestCertificate(Path certificate, Path privateKey, byte[] certificatePem) {
+/** A self-signed server certificate for 127.0.0.1 made with the JDK's keytool: PEM files and the PKCS12 store (password changeit). */
+public record TestCertificate(Path certificate, Path privateKey, byte[] certificatePem, Path keyStore) {
 
     public static TestCertificate create(Path dir, String alias) throws Exception {
         Files.createDirectories(dir);
@@ -35,7 +35,7 @@ public record TestCertificate(Path certificate, Path privateKey, byte[] certific
         Path keyFile = dir.resolve(alias + ".key");
         Files.writeString(certFile, certPem);
         Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8, which Go's TLS loader reads
-        return new TestCertificate(certFile, keyFile, certPem.getBytes(StandardCharsets.US_ASCII));
+        return new TestCertificate(certFile, keyFile, certPem.getBytes(StandardCharsets.US_ASCII), store);
     }
 
     private static String pem(String type, byte[] der) {
