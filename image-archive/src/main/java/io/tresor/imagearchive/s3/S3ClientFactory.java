@@ -33,6 +33,8 @@ public final class S3ClientFactory {
                 .region(Region.of(location.effectiveRegion()))
                 .forcePathStyle(location.forcePathStyle())
                 .credentialsProvider(credentials(location, credentialsFile))
+                // SDK retries (throttling, 5xx, connection resets) with 5 attempts instead of 3: parts are 8 MiB
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(5)))
                 .httpClient(httpClient(location))
                 // Ceph RGW rejects the SDK's default streaming checksums (XAmzContentSHA256Mismatch)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
