@@ -126,6 +126,20 @@ class ImageCopierTest {
     }
 
     @Test
+    void aDockerManifestListRoundTripsWithIdenticalDigests() {
+        TestImages.Pushed list = new TestImages(sourceClient, 7).multiArch("shop/legacy", "2.4", 1024 * 1024, false);
+        CaptureResult captured = copier.capture(sourceClient, "shop/legacy", list.digest());
+        assertThat(captured.outcome()).isEqualTo(Outcome.CAPTURED);
+        assertThat(captured.record().mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(captured.record().manifests()).extracting(BlobRecord::mediaType).containsOnly(MediaTypes.DOCKER_MANIFEST);
+
+        copier.restore(captured.record(), targetClient, "restored/legacy", List.of("2.4"), List.of());
+        Manifest back = targetClient.manifest("restored/legacy", "2.4").orElseThrow();
+        assertThat(back.digest()).isEqualTo(list.digest());
+        assertThat(back.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
+    }
+
+    @Test
     void aSecondCaptureUploadsNoBytesAndASharedLayerOnlyOnce() {
         TestImages images = new TestImages(sourceClient, 2);
         TestImages.Blob base = images.layer("shop/api", 2 * 1024 * 1024, false);

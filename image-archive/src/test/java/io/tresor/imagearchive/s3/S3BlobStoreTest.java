@@ -153,6 +153,25 @@ class S3BlobStoreTest {
                 .hasMessageNotContaining(new String(base64Text, StandardCharsets.US_ASCII));
     }
 
+    @Test
+    void withoutACredentialSecretTheSharedCredentialsFileOfTheVeleroPodIsUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("credentials");
+        java.nio.file.Files.write(file, S3Server.credentialsFile());
+        // the system-property twin of AWS_SHARED_CREDENTIALS_FILE: the environment cannot be changed in a running JVM
+        System.setProperty("aws.sharedCredentialsFile", file.toString());
+        try (S3BlobStore store = S3BlobStore.open(s3.location("tenant-a-main", BUCKET, PREFIX),
+                SseCustomerKeySource.ofSecretValue("openshift-adp", "cloud-credentials", "customer-key", KEY_A), null)) {
+            assertThat(store.blobSize(Digest.of("nothing here"))).isEmpty();
+        } finally {
+            System.clearProperty("aws.sharedCredentialsFile");
+        }
+        byte[] otherProfile = "[other]\naws_access_key_id = x\naws_secret_access_key = y\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> S3BlobStore.open(s3.location("tenant-a-main", BUCKET, PREFIX),
+                SseCustomerKeySource.ofSecretValue("openshift-adp", "cloud-credentials", "customer-key", KEY_A), otherProfile))
+                .hasMessageContaining("no profile 'default'").hasMessageContaining("config.profile");
+    }
+
     static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);

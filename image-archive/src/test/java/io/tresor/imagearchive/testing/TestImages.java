@@ -61,10 +61,16 @@ public final class TestImages {
 
     /** An OCI index over linux/amd64 and linux/arm64 images that share their base layer. */
     public Pushed multiArch(String repository, String tag, int layerSize) {
-        Blob base = layer(repository, layerSize, true);
-        Pushed amd64 = image(repository, null, true, "amd64", List.of(base, layer(repository, layerSize / 2, true)));
-        Pushed arm64 = image(repository, null, true, "arm64", List.of(base, layer(repository, layerSize / 3, true)));
-        String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+        return multiArch(repository, tag, layerSize, true);
+    }
+
+    /** An OCI index ({@code oci}) or a Docker manifest list over two platforms that share their base layer. */
+    public Pushed multiArch(String repository, String tag, int layerSize, boolean oci) {
+        Blob base = layer(repository, layerSize, oci);
+        Pushed amd64 = image(repository, null, oci, "amd64", List.of(base, layer(repository, layerSize / 2, oci)));
+        Pushed arm64 = image(repository, null, oci, "arm64", List.of(base, layer(repository, layerSize / 3, oci)));
+        String listType = oci ? MediaTypes.OCI_INDEX : MediaTypes.DOCKER_MANIFEST_LIST;
+        String json = "{\"schemaVersion\":2,\"mediaType\":\"" + listType + "\",\"manifests\":["
                 + "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
                 .formatted(amd64.mediaType(), amd64.digest(), amd64.size())
                 + "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}}"
@@ -72,7 +78,7 @@ public final class TestImages {
                 + "]}";
         List<Blob> blobs = new ArrayList<>(amd64.blobs());
         arm64.blobs().stream().filter(b -> !blobs.contains(b)).forEach(blobs::add);
-        return manifest(repository, tag, MediaTypes.OCI_INDEX, json, blobs);
+        return manifest(repository, tag, listType, json, blobs);
     }
 
     private Pushed manifest(String repository, String tag, String type, String json, List<Blob> blobs) {
