@@ -35,10 +35,6 @@ final class RegistryTransport {
         return registry;
     }
 
-    HttpClient http() {
-        return http;
-    }
-
     <T> HttpResponse<T> send(Call call, HttpResponse.BodyHandler<T> handler) {
         int attempts = call.retryable() ? retry.maxAttempts() : 1;
         boolean reauthenticated = false;

@@ -21,10 +21,6 @@ final class PartBuffers {
         this.free = new ArrayBlockingQueue<>(count);
     }
 
-    int size() {
-        return size;
-    }
-
     byte[] borrow() throws InterruptedException {
         byte[] b = free.poll();
         if (b != null) {
