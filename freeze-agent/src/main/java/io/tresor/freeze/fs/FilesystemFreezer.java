@@ -1,0 +1,27 @@
+package io.tresor.freeze.fs;
+
+import java.nio.file.Path;
+
+/** FIFREEZE / FITHAW on the filesystem mounted at a path. */
+public interface FilesystemFreezer {
+
+  /** Outcome of one ioctl. */
+  enum Result {
+    DONE,
+    /** FIFREEZE: EBUSY, somebody else already froze it. */
+    ALREADY_FROZEN,
+    /** FITHAW: EINVAL, it was not frozen. */
+    NOT_FROZEN,
+    /** Anything else, including a timeout; the detail is in the message. */
+    FAILED
+  }
+
+  /** The result and, for FAILED, what went wrong. */
+  record Outcome(Result result, String detail) {
+    public static final Outcome DONE = new Outcome(Result.DONE, "");
+  }
+
+  Outcome freeze(Path mountPoint);
+
+  Outcome thaw(Path mountPoint);
+}

@@ -1,0 +1,219 @@
+package io.tresor.freeze.kube;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tresor.freeze.lease.SnapshotRef;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SnapshotWatch} with fabric8 informers, one pair per lease (a node only watches the
+ * snapshots it froze for, and nothing while idle).
+ *
+ * <p>The VolumeSnapshot is watched by name when admission knew it, else by namespace and
+ * {@code velero.io/backup-name} label, matched on its source PVC and creation after the freeze.
+ * Once it names its bound content, the VolumeSnapshotContent is watched by name for
+ * {@code status.snapshotHandle}. Informers list before they watch, so a handle that already
+ * exists is seen too.
+ */
+public final class KubeSnapshotWatch implements SnapshotWatch {
+  private static final Logger LOG = LoggerFactory.getLogger(KubeSnapshotWatch.class);
+  public static final String BACKUP_NAME_LABEL = "velero.io/backup-name";
+  static final ResourceDefinitionContext VOLUME_SNAPSHOT = new ResourceDefinitionContext.Builder()
+      .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
+      .withPlural("volumesnapshots").withNamespaced(true).build();
+  static final ResourceDefinitionContext VOLUME_SNAPSHOT_CONTENT = new ResourceDefinitionContext.Builder()
+      .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
+      .withPlural("volumesnapshotcontents").withNamespaced(false).build();
+
+  private final KubernetesClient client;
+
+  public KubeSnapshotWatch(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public AutoCloseable follow(SnapshotRef ref, String pvc, Instant frozenAt, Listener listener) {
+    Follower f = new Follower(ref, pvc, frozenAt, listener);
+    f.start();
+    return f;
+  }
+
+  private final class Follower implements AutoCloseable {
+    private final SnapshotRef ref;
+    private final String pvc;
+    private final Instant frozenAt;
+    private final Listener listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String boundUid;
+    private volatile String contentName;
+    private volatile SharedIndexInformer<GenericKubernetesResource> snapshots;
+    private volatile SharedIndexInformer<GenericKubernetesResource> contents;
+
+    Follower(SnapshotRef ref, String pvc, Instant frozenAt, Listener listener) {
+      this.ref = ref;
+      this.pvc = pvc;
+      this.frozenAt = frozenAt;
+      this.listener = listener;
+    }
+
+    void start() {
+      var ns = client.genericKubernetesResources(VOLUME_SNAPSHOT).inNamespace(ref.namespace());
+      ResourceEventHandler<GenericKubernetesResource> handler = new Handler(this::onSnapshot, this::onSnapshotDeleted);
+      if (!ref.name().isEmpty()) {
+        snapshots = ns.withName(ref.name()).inform(handler);
+      } else if (!ref.backupName().isEmpty()) {
+        snapshots = ns.withLabel(BACKUP_NAME_LABEL, ref.backupName()).inform(handler);
+      } else {
+        snapshots = ns.inform(handler);
+      }
+      if (closed.get()) {
+        snapshots.close();
+      }
+    }
+
+    private synchronized void onSnapshot(GenericKubernetesResource vs) {
+      if (closed.get()) {
+        return;
+      }
+      String uid = vs.getMetadata().getUid();
+      if (boundUid == null) {
+        if (!matches(vs)) {
+          if (!ref.name().isEmpty() && !ref.uid().isEmpty() && ref.name().equals(vs.getMetadata().getName())) {
+            listener.neverAppeared("VolumeSnapshot " + ref.name() + " has UID " + uid + ", not " + ref.uid());
+          }
+          return;
+        }
+        boundUid = uid;
+        listener.found(vs.getMetadata().getName(), uid);
+      } else if (!boundUid.equals(uid)) {
+        return;
+      }
+      Map<String, Object> status = map(vs.getAdditionalProperties().get("status"));
+      String error = errorMessage(status);
+      if (error != null) {
+        listener.failed("VolumeSnapshot failed: " + error);
+        return;
+      }
+      Object bound = status.get("boundVolumeSnapshotContentName");
+      if (bound instanceof String name && !name.isEmpty() && contentName == null) {
+        contentName = name;
+        contents = client.genericKubernetesResources(VOLUME_SNAPSHOT_CONTENT).withName(name)
+            .inform(new Handler(this::onContent, c -> onContentDeleted()));
+        if (closed.get()) {
+          contents.close();
+        }
+      }
+    }
+
+    private boolean matches(GenericKubernetesResource vs) {
+      if (!ref.uid().isEmpty()) {
+        return ref.uid().equals(vs.getMetadata().getUid());
+      }
+      if (!ref.name().isEmpty()) {
+        return ref.name().equals(vs.getMetadata().getName()) && sourcePvc(vs).equals(pvc);
+      }
+      // generateName: the one for this PVC created at or after the freeze (second resolution).
+      String created = vs.getMetadata().getCreationTimestamp();
+      boolean recent = created == null || !Instant.parse(created).isBefore(frozenAt.minusSeconds(1));
+      return sourcePvc(vs).equals(pvc) && recent;
+    }
+
+    private void onSnapshotDeleted(GenericKubernetesResource vs) {
+      if (boundUid != null && boundUid.equals(vs.getMetadata().getUid()) && !closed.get()) {
+        listener.deleted();
+      }
+    }
+
+    private void onContent(GenericKubernetesResource content) {
+      if (closed.get()) {
+        return;
+      }
+      Map<String, Object> status = map(content.getAdditionalProperties().get("status"));
+      Object handle = status.get("snapshotHandle");
+      if (handle instanceof String h && !h.isEmpty()) {
+        Instant cutAt = null;
+        if (status.get("creationTime") instanceof Number n) {
+          long nanos = n.longValue();
+          cutAt = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        }
+        String created = content.getMetadata().getCreationTimestamp();
+        boolean before = created != null && Instant.parse(created).plusSeconds(1).isBefore(frozenAt);
+        listener.cut(h, cutAt, before);
+        return;
+      }
+      String error = errorMessage(status);
+      if (error != null) {
+        listener.failed("VolumeSnapshotContent failed: " + error);
+      }
+    }
+
+    private void onContentDeleted() {
+      if (!closed.get()) {
+        listener.deleted();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        for (SharedIndexInformer<GenericKubernetesResource> i : new SharedIndexInformer[] {snapshots, contents}) {
+          if (i != null) {
+            try {
+              i.close();
+            } catch (RuntimeException e) {
+              LOG.debug("closing informer: {}", e.toString());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static String sourcePvc(GenericKubernetesResource vs) {
+    Map<String, Object> spec = map(vs.getAdditionalProperties().get("spec"));
+    Object name = map(spec.get("source")).get("persistentVolumeClaimName");
+    return name instanceof String s ? s : "";
+  }
+
+  static String errorMessage(Map<String, Object> status) {
+    Object error = status.get("error");
+    if (error == null) {
+      return null;
+    }
+    Object message = map(error).get("message");
+    return Objects.toString(message, "error without message");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  /** Adapts add/update/delete callbacks to two functions. */
+  private record Handler(java.util.function.Consumer<GenericKubernetesResource> onChange,
+                         java.util.function.Consumer<GenericKubernetesResource> onGone)
+      implements ResourceEventHandler<GenericKubernetesResource> {
+    @Override
+    public void onAdd(GenericKubernetesResource obj) {
+      onChange.accept(obj);
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+      onChange.accept(newObj);
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+      onGone.accept(obj);
+    }
+  }
+}
