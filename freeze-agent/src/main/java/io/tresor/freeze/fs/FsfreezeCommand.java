@@ -44,7 +44,6 @@ public final class FsfreezeCommand implements FilesystemFreezer {
   private Outcome run(String flag, Path mountPoint) {
     ProcessBuilder pb = new ProcessBuilder(List.of(executable, flag, mountPoint.toString()));
     pb.environment().put("LC_ALL", "C");
-    pb.redirectInput(ProcessBuilder.Redirect.DISCARD);
     pb.redirectErrorStream(true);
     Process p;
     try {
@@ -53,6 +52,7 @@ public final class FsfreezeCommand implements FilesystemFreezer {
       return new Outcome(Result.FAILED, "cannot run " + executable + ": " + e.getMessage());
     }
     try {
+      p.getOutputStream().close();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         return new Outcome(Result.FAILED, executable + " " + flag + " timed out after " + timeout.toMillis() + " ms");

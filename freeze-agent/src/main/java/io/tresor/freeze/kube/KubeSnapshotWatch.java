@@ -80,6 +80,7 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
     }
 
     private synchronized void onSnapshot(GenericKubernetesResource vs) {
+      LOG.debug("snapshot {} event", vs.getMetadata().getName());
       if (closed.get()) {
         return;
       }
@@ -102,11 +103,18 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
         listener.failed("VolumeSnapshot failed: " + error);
         return;
       }
+      // The snapshot controller names dynamically provisioned contents snapcontent-<snapshot UID>:
+      // watching that name at once saves waiting for the snapshot's status to name it.
       Object bound = status.get("boundVolumeSnapshotContentName");
-      if (bound instanceof String name && !name.isEmpty() && contentName == null) {
+      String name = bound instanceof String b && !b.isEmpty() ? b : "snapcontent-" + uid;
+      if (!name.equals(contentName)) {
+        SharedIndexInformer<GenericKubernetesResource> previous = contents;
         contentName = name;
         contents = client.genericKubernetesResources(VOLUME_SNAPSHOT_CONTENT).withName(name)
             .inform(new Handler(this::onContent, c -> onContentDeleted()));
+        if (previous != null) {
+          previous.close();
+        }
         if (closed.get()) {
           contents.close();
         }
@@ -138,6 +146,7 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
       }
       Map<String, Object> status = map(content.getAdditionalProperties().get("status"));
       Object handle = status.get("snapshotHandle");
+      LOG.debug("content {} event, handle {}", content.getMetadata().getName(), handle);
       if (handle instanceof String h && !h.isEmpty()) {
         Instant cutAt = null;
         if (status.get("creationTime") instanceof Number n) {
@@ -164,7 +173,7 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        for (SharedIndexInformer<GenericKubernetesResource> i : new SharedIndexInformer[] {snapshots, contents}) {
+        for (SharedIndexInformer<GenericKubernetesResource> i : java.util.Arrays.asList(snapshots, contents)) {
           if (i != null) {
             try {
               i.close();
