@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  */
 public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddress, int port, int metricsPort,
                           Duration defaultLease, Duration maxLease, Set<String> allowedServiceAccounts,
-                          Set<String> csiDrivers, String nodeName, String fsfreeze, Duration freezeTimeout,
+                          Set<String> csiDrivers, String nodeName, String freezer, String fsfreeze, Duration freezeTimeout,
                           List<Path> protectedPaths, Duration tokenCacheTtl) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -32,6 +32,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     DEFAULTS.put("allowed-service-accounts", "");
     DEFAULTS.put("csi-drivers", "");
     DEFAULTS.put("node-name", "");
+    DEFAULTS.put("freezer", "ioctl");
     DEFAULTS.put("fsfreeze", "/usr/sbin/fsfreeze");
     DEFAULTS.put("freeze-timeout-seconds", "10");
     DEFAULTS.put("protect", "/");
@@ -63,10 +64,17 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     }
     return new AgentConfig(Path.of(v.get("kubelet-pods-dir")), Path.of(v.get("journal")), v.get("listen-address"),
         Integer.parseInt(v.get("port")), Integer.parseInt(v.get("metrics-port")), def, max, accounts,
-        list(v.get("csi-drivers")), v.get("node-name"), v.get("fsfreeze"),
+        list(v.get("csi-drivers")), v.get("node-name"), freezer(v.get("freezer")), v.get("fsfreeze"),
         Duration.ofSeconds(Long.parseLong(v.get("freeze-timeout-seconds"))),
         list(v.get("protect")).stream().map(Path::of).toList(),
         Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))));
+  }
+
+  private static String freezer(String name) {
+    if (!name.equals("ioctl") && !name.equals("fsfreeze")) {
+      throw new IllegalArgumentException("--freezer must be ioctl (FFM) or fsfreeze (util-linux), not " + name);
+    }
+    return name;
   }
 
   static String envName(String flag) {

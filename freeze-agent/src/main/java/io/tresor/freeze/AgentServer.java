@@ -6,7 +6,9 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tresor.freeze.fs.FilesystemFreezer;
 import io.tresor.freeze.fs.FsfreezeCommand;
+import io.tresor.freeze.fs.IoctlFreezer;
 import io.tresor.freeze.grpc.BearerAuthInterceptor;
 import io.tresor.freeze.grpc.CallerAuthenticator;
 import io.tresor.freeze.grpc.FreezerService;
@@ -69,7 +71,8 @@ public final class AgentServer implements AutoCloseable {
   /** Wires and starts everything against the given cluster client. */
   public static AgentServer start(AgentConfig c, KubernetesClient client) throws IOException {
     ProcMountTable mounts = new ProcMountTable();
-    FsfreezeCommand freezer = new FsfreezeCommand(c.fsfreeze(), c.freezeTimeout());
+    FilesystemFreezer freezer = c.freezer().equals("fsfreeze")
+        ? new FsfreezeCommand(c.fsfreeze(), c.freezeTimeout()) : new IoctlFreezer();
     FileFreezeJournal journal = new FileFreezeJournal(c.journal());
     int recovered = new JournalRecovery(journal, mounts, freezer).thawAll();
     if (recovered > 0) {

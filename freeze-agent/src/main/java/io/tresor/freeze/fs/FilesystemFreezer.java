@@ -1,5 +1,6 @@
 package io.tresor.freeze.fs;
 
+import io.tresor.freeze.mount.DeviceNumber;
 import java.nio.file.Path;
 
 /** FIFREEZE / FITHAW on the filesystem mounted at a path. */
@@ -21,7 +22,8 @@ public interface FilesystemFreezer {
     public static final Outcome DONE = new Outcome(Result.DONE, "");
   }
 
-  Outcome freeze(Path mountPoint);
+  /** @param device the device the mount point must be on (implementations that can, check it) */
+  Outcome freeze(Path mountPoint, DeviceNumber device);
 
-  Outcome thaw(Path mountPoint);
+  Outcome thaw(Path mountPoint, DeviceNumber device);
 }

@@ -1,5 +1,6 @@
 package io.tresor.freeze.fs;
 
+import io.tresor.freeze.mount.DeviceNumber;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A child process keeps the JVM out of ioctl plumbing and lets a hung FIFREEZE (it syncs dirty
  * data first) be abandoned after the deadline; the caller then treats the freeze as failed and
- * thaws defensively. Errors are recognised from strerror text under {@code LC_ALL=C}.
+ * thaws defensively. Errors are recognised from strerror text under {@code LC_ALL=C}. It cannot
+ * check the device between the caller's check and the ioctl; {@link IoctlFreezer} can.
  */
 public final class FsfreezeCommand implements FilesystemFreezer {
   private final String executable;
@@ -24,7 +26,7 @@ public final class FsfreezeCommand implements FilesystemFreezer {
   }
 
   @Override
-  public Outcome freeze(Path mountPoint) {
+  public Outcome freeze(Path mountPoint, DeviceNumber device) {
     Outcome o = run("-f", mountPoint);
     if (o.result() == Result.FAILED && o.detail().contains("Device or resource busy")) {
       return new Outcome(Result.ALREADY_FROZEN, o.detail());
@@ -33,7 +35,7 @@ public final class FsfreezeCommand implements FilesystemFreezer {
   }
 
   @Override
-  public Outcome thaw(Path mountPoint) {
+  public Outcome thaw(Path mountPoint, DeviceNumber device) {
     Outcome o = run("-u", mountPoint);
     if (o.result() == Result.FAILED && o.detail().contains("Invalid argument")) {
       return new Outcome(Result.NOT_FROZEN, o.detail());

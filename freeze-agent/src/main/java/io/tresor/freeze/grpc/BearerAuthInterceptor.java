@@ -31,7 +31,9 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                      ServerCallHandler<Q, R> next) {
+    long t0 = System.nanoTime();
     CallerAuthenticator.Verdict v = authenticator.check(headers.get(AUTHORIZATION));
+    LOG.debug("authentication took {} ms", (System.nanoTime() - t0) / 1e6);
     if (!v.allowed()) {
       Status status = v.authenticated() ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
       LOG.warn("refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(),

@@ -33,7 +33,9 @@ public final class FreezerService extends FreezerGrpc.FreezerImplBase {
   @Override
   public void freeze(FreezeRequest request, StreamObserver<FreezeResponse> out) {
     answer(out, () -> {
+      long t0 = System.nanoTime();
       FreezeLease lease = agent.freeze(messages.request(request));
+      LOG.debug("Freeze answered in {} ms", (System.nanoTime() - t0) / 1e6);
       return FreezeResponse.newBuilder().setLease(LeaseMessages.status(lease)).build();
     });
   }

@@ -46,7 +46,7 @@ public final class JournalRecovery {
         resolved++;
         continue;
       }
-      Outcome o = freezer.thaw(path.get());
+      Outcome o = freezer.thaw(path.get(), entry.device());
       if (o.result() == Result.DONE || o.result() == Result.NOT_FROZEN) {
         LOG.info("journal: thawed {} ({}) left by a previous agent: {}", path.get(), entry.device(),
             o.result() == Result.DONE ? "was frozen" : "was not frozen");

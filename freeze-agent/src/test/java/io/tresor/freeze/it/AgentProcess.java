@@ -27,10 +27,13 @@ final class AgentProcess implements AutoCloseable {
   static AgentProcess start(String apiUrl, Path podsDir, Path journal, Path log) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         "-Dkubernetes.master=" + apiUrl, "-Dkubernetes.auth.tryKubeConfig=false",
         "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
+        "-Dorg.slf4j.simpleLogger.log.io.tresor.freeze=" + System.getProperty("bench.agent.log", "info"),
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
         "io.tresor.freeze.FreezeAgentMain",
         "--kubelet-pods-dir=" + podsDir, "--journal=" + journal, "--listen-address=127.0.0.1", "--port=0",
         "--metrics-port=0", "--allowed-service-accounts=" + MockCluster.VELERO, "--node-name=" + MockCluster.NODE));
