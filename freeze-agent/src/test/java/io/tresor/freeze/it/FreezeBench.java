@@ -49,6 +49,16 @@ public final class FreezeBench {
           }
         }
 
+        // for the record (stderr): a Status round trip is the floor of any call on this machine
+        List<Double> statusMs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          long t0 = System.nanoTime();
+          c.stub.status(io.tresor.proto.freeze.v1.StatusRequest.newBuilder().setLeaseId("none").build());
+          statusMs.add((System.nanoTime() - t0) / 1e6);
+        }
+        System.err.printf("status_call_ms_p50=%.1f freeze_call_ms_min=%.1f freeze_call_ms_max=%.1f%n",
+            p50(statusMs), Collections.min(freezeMs), Collections.max(freezeMs));
+
         List<Double> handleMs = new ArrayList<>();
         for (int i = 0; i < handles; i++) {
           String name = "snap-h-" + i;
