@@ -14,6 +14,7 @@ import io.tresor.freeze.grpc.CallerAuthenticator;
 import io.tresor.freeze.grpc.FreezerService;
 import io.tresor.freeze.grpc.LeaseMessages;
 import io.tresor.freeze.journal.FileFreezeJournal;
+import io.tresor.freeze.journal.JournalEntry;
 import io.tresor.freeze.journal.JournalRecovery;
 import io.tresor.freeze.kube.KubeClusterView;
 import io.tresor.freeze.kube.KubeSnapshotEvents;
@@ -33,6 +34,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,9 +77,12 @@ public final class AgentServer implements AutoCloseable {
     FilesystemFreezer freezer = c.freezer().equals("fsfreeze")
         ? new FsfreezeCommand(c.fsfreeze(), c.freezeTimeout()) : new IoctlFreezer();
     FileFreezeJournal journal = new FileFreezeJournal(c.journal());
-    int recovered = new JournalRecovery(journal, mounts, freezer).thawAll();
-    if (recovered > 0) {
-      LOG.info("journal: resolved {} freeze(s) left by a previous agent", recovered);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FreezeLedger ledger = new FreezeLedger(2000);
+    FreezeMetrics meters = new FreezeMetrics(registry, () -> ledger.active().size());
+    // before serving: a previous process's freezes end first
+    for (JournalEntry e : new JournalRecovery(journal, mounts, freezer).thawAll()) {
+      meters.thawed(ThawCause.STARTUP_JOURNAL, Duration.between(e.recordedAt(), Instant.now()));
     }
     Files.createDirectories(c.kubeletPodsDir());
     Set<DeviceNumber> protectedDevices = new HashSet<>();
@@ -90,9 +96,6 @@ public final class AgentServer implements AutoCloseable {
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lease-timer"));
     ExecutorService worker = Executors.newCachedThreadPool(r -> daemon(r, "agent-worker"));
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    FreezeLedger ledger = new FreezeLedger(2000);
-    FreezeMetrics meters = new FreezeMetrics(registry, () -> ledger.active().size());
     FreezeAgent agent = new FreezeAgent(new FreezeAgent.Parts(new VolumePath(c.kubeletPodsDir()),
         new Freezability(mounts, protectedDevices), freezer, journal, new KubeClusterView(client),
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client),

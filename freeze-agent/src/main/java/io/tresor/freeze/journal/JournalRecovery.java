@@ -32,9 +32,9 @@ public final class JournalRecovery {
     this.freezer = freezer;
   }
 
-  /** @return how many journal entries were resolved (thawed, or nothing left to thaw) */
-  public int thawAll() {
-    int resolved = 0;
+  /** @return the entries that were resolved (thawed, or nothing left to thaw) */
+  public List<JournalEntry> thawAll() {
+    List<JournalEntry> resolved = new ArrayList<>();
     for (JournalEntry entry : journal.entries()) {
       Optional<Path> path = candidates(entry).stream()
           .filter(c -> mounts.deviceOf(c).filter(entry.device()::equals).isPresent())
@@ -43,7 +43,7 @@ public final class JournalRecovery {
         LOG.warn("journal: no mount of device {} (was {}) is left; nothing to thaw", entry.device(),
             entry.mountPoint());
         journal.remove(entry.device());
-        resolved++;
+        resolved.add(entry);
         continue;
       }
       Outcome o = freezer.thaw(path.get(), entry.device());
@@ -51,7 +51,7 @@ public final class JournalRecovery {
         LOG.info("journal: thawed {} ({}) left by a previous agent: {}", path.get(), entry.device(),
             o.result() == Result.DONE ? "was frozen" : "was not frozen");
         journal.remove(entry.device());
-        resolved++;
+        resolved.add(entry);
       } else {
         LOG.error("journal: cannot thaw {} ({}): {} (kept in the journal)", path.get(), entry.device(), o.detail());
       }
