@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddress, int port, int metricsPort,
                           Duration defaultLease, Duration maxLease, Set<String> allowedServiceAccounts,
                           Set<String> csiDrivers, String nodeName, String freezer, String fsfreeze, Duration freezeTimeout,
-                          List<Path> protectedPaths, Duration tokenCacheTtl) {
+                          List<Path> protectedPaths, Duration tokenCacheTtl, String tlsCert, String tlsKey) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -37,6 +37,8 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     DEFAULTS.put("freeze-timeout-seconds", "10");
     DEFAULTS.put("protect", "/");
     DEFAULTS.put("token-cache-seconds", "10");
+    DEFAULTS.put("tls-cert", "");
+    DEFAULTS.put("tls-key", "");
   }
 
   public static AgentConfig parse(String[] args, Map<String, String> env) {
@@ -58,6 +60,9 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     if (def.isZero() || def.isNegative() || def.compareTo(max) > 0) {
       throw new IllegalArgumentException("need 0 < lease-default-seconds <= lease-max-seconds");
     }
+    if (v.get("tls-cert").isEmpty() != v.get("tls-key").isEmpty()) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
     Set<String> accounts = list(v.get("allowed-service-accounts"));
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("--allowed-service-accounts is required (system:serviceaccount:<ns>:<name>,...)");
@@ -67,7 +72,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
         list(v.get("csi-drivers")), v.get("node-name"), freezer(v.get("freezer")), v.get("fsfreeze"),
         Duration.ofSeconds(Long.parseLong(v.get("freeze-timeout-seconds"))),
         list(v.get("protect")).stream().map(Path::of).toList(),
-        Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))));
+        Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))), v.get("tls-cert"), v.get("tls-key"));
   }
 
   private static String freezer(String name) {

@@ -103,14 +103,20 @@ public final class AgentServer implements AutoCloseable {
 
     CallerAuthenticator auth = new CallerAuthenticator(new KubeTokenReviewer(client), c.allowedServiceAccounts(),
         c.tokenCacheTtl(), Clock.systemUTC());
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(c.listenAddress(), c.port()))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(c.listenAddress(), c.port()));
+    if (!c.tlsCert().isEmpty()) {
+      // bearer tokens travel in the metadata: with a serving certificate they never cross the network in clear
+      builder.useTransportSecurity(new java.io.File(c.tlsCert()), new java.io.File(c.tlsKey()));
+    }
+    Server server = builder
         .addService(ServerInterceptors.intercept(
             new FreezerService(agent, new LeaseMessages(c.defaultLease(), c.maxLease())),
             new BearerAuthInterceptor(auth, meters)))
         .build()
         .start();
     MetricsEndpoint endpoint = new MetricsEndpoint(new InetSocketAddress(c.listenAddress(), c.metricsPort()), registry);
-    LOG.info("serving Freezer on {}:{}, metrics on port {}", c.listenAddress(), server.getPort(), endpoint.port());
+    LOG.info("serving Freezer ({}) on {}:{}, metrics on port {}", c.tlsCert().isEmpty() ? "plaintext" : "TLS",
+        c.listenAddress(), server.getPort(), endpoint.port());
     return new AgentServer(agent, server, endpoint, worker, scheduler);
   }
 

@@ -20,7 +20,11 @@ final class FreezerClient implements AutoCloseable {
   final FreezerGrpc.FreezerBlockingStub stub;
 
   FreezerClient(int port, String token) {
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+    this(port, token, InsecureChannelCredentials.create());
+  }
+
+  FreezerClient(int port, String token, io.grpc.ChannelCredentials credentials) {
+    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     Metadata md = new Metadata();
     if (token != null) {
       md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
