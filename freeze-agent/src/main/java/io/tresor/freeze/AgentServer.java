@@ -60,10 +60,12 @@ public final class AgentServer implements AutoCloseable {
   private final MetricsEndpoint metrics;
   private final ExecutorService worker;
   private final ScheduledExecutorService scheduler;
+  private final KubeClusterView cluster;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AgentServer(FreezeAgent agent, Server server, MetricsEndpoint metrics, ExecutorService worker,
-                      ScheduledExecutorService scheduler) {
+                      ScheduledExecutorService scheduler, KubeClusterView cluster) {
+    this.cluster = cluster;
     this.agent = agent;
     this.server = server;
     this.metrics = metrics;
@@ -96,8 +98,9 @@ public final class AgentServer implements AutoCloseable {
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lease-timer"));
     ExecutorService worker = Executors.newCachedThreadPool(r -> daemon(r, "agent-worker"));
+    KubeClusterView cluster = new KubeClusterView(client, c.nodeName());
     FreezeAgent agent = new FreezeAgent(new FreezeAgent.Parts(new VolumePath(c.kubeletPodsDir()),
-        new Freezability(mounts, protectedDevices), freezer, journal, new KubeClusterView(client),
+        new Freezability(mounts, protectedDevices), freezer, journal, cluster,
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client),
         new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker), ledger);
 
@@ -117,7 +120,7 @@ public final class AgentServer implements AutoCloseable {
     MetricsEndpoint endpoint = new MetricsEndpoint(new InetSocketAddress(c.listenAddress(), c.metricsPort()), registry);
     LOG.info("serving Freezer ({}) on {}:{}, metrics on port {}", c.tlsCert().isEmpty() ? "plaintext" : "TLS",
         c.listenAddress(), server.getPort(), endpoint.port());
-    return new AgentServer(agent, server, endpoint, worker, scheduler);
+    return new AgentServer(agent, server, endpoint, worker, scheduler, cluster);
   }
 
   public FreezeAgent agent() {
@@ -152,6 +155,7 @@ public final class AgentServer implements AutoCloseable {
     }
     server.shutdownNow();
     metrics.close();
+    cluster.close();
     scheduler.shutdownNow();
     worker.shutdown();
   }
