@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddress, int port, int metricsPort,
                           Duration defaultLease, Duration maxLease, Set<String> allowedServiceAccounts,
                           Set<String> csiDrivers, String nodeName, String freezer, String fsfreeze, Duration freezeTimeout,
-                          List<Path> protectedPaths, Duration tokenCacheTtl, String tlsCert, String tlsKey) {
+                          List<Path> protectedPaths, Duration tokenCacheTtl, String tlsCert, String tlsKey,
+                          String groupSnapshotVersion) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -39,6 +40,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     DEFAULTS.put("token-cache-seconds", "10");
     DEFAULTS.put("tls-cert", "");
     DEFAULTS.put("tls-key", "");
+    DEFAULTS.put("group-snapshot-version", "v1beta1");
   }
 
   public static AgentConfig parse(String[] args, Map<String, String> env) {
@@ -72,7 +74,8 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
         list(v.get("csi-drivers")), v.get("node-name"), freezer(v.get("freezer")), v.get("fsfreeze"),
         Duration.ofSeconds(Long.parseLong(v.get("freeze-timeout-seconds"))),
         list(v.get("protect")).stream().map(Path::of).toList(),
-        Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))), v.get("tls-cert"), v.get("tls-key"));
+        Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))), v.get("tls-cert"), v.get("tls-key"),
+        v.get("group-snapshot-version"));
   }
 
   private static String freezer(String name) {

@@ -78,7 +78,7 @@ public final class FreezeAgent {
 
   /** Freezes for one admitted snapshot; idempotent per admission request UID. */
   public FreezeLease freeze(FreezeRequest request) {
-    String id = request.snapshot().requestUid();
+    String id = request.leaseId();
     Optional<FreezeLease> known = ledger.find(id);
     if (known.isPresent()) {
       return known.get();

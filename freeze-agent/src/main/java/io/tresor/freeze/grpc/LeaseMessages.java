@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 /** Converts between the wire messages and the domain, validating everything a caller sends. */
 public final class LeaseMessages {
   private static final Pattern REQUEST_UID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  // a lease id: a request UID, for group snapshots followed by ":<pvc>"
+  private static final Pattern LEASE_ID = Pattern.compile("[A-Za-z0-9-]{1,64}(:[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?");
 
   private final Duration defaultLease;
   private final Duration maxLease;
@@ -61,11 +63,17 @@ public final class LeaseMessages {
     if (!m.getBackupName().isEmpty()) {
       VolumePath.requireObjectName("backup name", m.getBackupName());
     }
-    return new SnapshotRef(m.getNamespace(), m.getName(), m.getUid(), m.getAdmissionRequestUid(), m.getBackupName());
+    SnapshotRef.Kind kind = switch (m.getKind()) {
+      case VOLUME_GROUP_SNAPSHOT -> SnapshotRef.Kind.VOLUME_GROUP_SNAPSHOT;
+      case SNAPSHOT_KIND_UNSPECIFIED, VOLUME_SNAPSHOT -> SnapshotRef.Kind.VOLUME_SNAPSHOT;
+      case UNRECOGNIZED -> throw new InvalidVolumeReference("unknown snapshot kind " + m.getKindValue());
+    };
+    return new SnapshotRef(m.getNamespace(), m.getName(), m.getUid(), m.getAdmissionRequestUid(), m.getBackupName(),
+        kind);
   }
 
   public static String leaseId(String id) {
-    if (!REQUEST_UID.matcher(id).matches()) {
+    if (id.length() > 320 || !LEASE_ID.matcher(id).matches()) {
       throw new InvalidVolumeReference("lease id has unexpected characters");
     }
     return id;
@@ -101,7 +109,9 @@ public final class LeaseMessages {
 
   static io.tresor.proto.freeze.v1.SnapshotRef ref(SnapshotRef r) {
     return io.tresor.proto.freeze.v1.SnapshotRef.newBuilder().setNamespace(r.namespace()).setName(r.name())
-        .setUid(r.uid()).setAdmissionRequestUid(r.requestUid()).setBackupName(r.backupName()).build();
+        .setUid(r.uid()).setAdmissionRequestUid(r.requestUid()).setBackupName(r.backupName())
+        .setKind(r.group() ? io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT
+            : io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_SNAPSHOT).build();
   }
 
   private static long millis(Instant i) {

@@ -33,20 +33,38 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
       .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
       .withPlural("volumesnapshotcontents").withNamespaced(false).build();
 
-  private final KubernetesClient client;
+  /** Where the snapshot, its content, the binding and the handle live for one kind of snapshot. */
+  record Api(ResourceDefinitionContext snapshots, ResourceDefinitionContext contents, String boundField,
+             String contentPrefix, String handleField, boolean bySourcePvc) {}
 
-  public KubeSnapshotWatch(KubernetesClient client) {
+  static final Api SINGLE = new Api(VOLUME_SNAPSHOT, VOLUME_SNAPSHOT_CONTENT, "boundVolumeSnapshotContentName",
+      "snapcontent-", "snapshotHandle", true);
+
+  private final KubernetesClient client;
+  private final Api group;
+
+  /** @param groupSnapshotVersion version of groupsnapshot.storage.k8s.io served by the cluster, e.g. v1beta1 */
+  public KubeSnapshotWatch(KubernetesClient client, String groupSnapshotVersion) {
     this.client = client;
+    this.group = new Api(
+        new ResourceDefinitionContext.Builder().withGroup("groupsnapshot.storage.k8s.io")
+            .withVersion(groupSnapshotVersion).withKind("VolumeGroupSnapshot").withPlural("volumegroupsnapshots")
+            .withNamespaced(true).build(),
+        new ResourceDefinitionContext.Builder().withGroup("groupsnapshot.storage.k8s.io")
+            .withVersion(groupSnapshotVersion).withKind("VolumeGroupSnapshotContent")
+            .withPlural("volumegroupsnapshotcontents").withNamespaced(false).build(),
+        "boundVolumeGroupSnapshotContentName", "groupsnapcontent-", "volumeGroupSnapshotHandle", false);
   }
 
   @Override
   public AutoCloseable follow(SnapshotRef ref, String pvc, Instant frozenAt, Listener listener) {
-    Follower f = new Follower(ref, pvc, frozenAt, listener);
+    Follower f = new Follower(ref.group() ? group : SINGLE, ref, pvc, frozenAt, listener);
     f.start();
     return f;
   }
 
   private final class Follower implements AutoCloseable {
+    private final Api api;
     private final SnapshotRef ref;
     private final String pvc;
     private final Instant frozenAt;
@@ -57,7 +75,8 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
     private volatile SharedIndexInformer<GenericKubernetesResource> snapshots;
     private volatile SharedIndexInformer<GenericKubernetesResource> contents;
 
-    Follower(SnapshotRef ref, String pvc, Instant frozenAt, Listener listener) {
+    Follower(Api api, SnapshotRef ref, String pvc, Instant frozenAt, Listener listener) {
+      this.api = api;
       this.ref = ref;
       this.pvc = pvc;
       this.frozenAt = frozenAt;
@@ -65,7 +84,7 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
     }
 
     void start() {
-      var ns = client.genericKubernetesResources(VOLUME_SNAPSHOT).inNamespace(ref.namespace());
+      var ns = client.genericKubernetesResources(api.snapshots()).inNamespace(ref.namespace());
       ResourceEventHandler<GenericKubernetesResource> handler = new Handler(this::onSnapshot, this::onSnapshotDeleted);
       if (!ref.name().isEmpty()) {
         snapshots = ns.withName(ref.name()).inform(handler);
@@ -103,14 +122,15 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
         listener.failed("VolumeSnapshot failed: " + error);
         return;
       }
-      // The snapshot controller names dynamically provisioned contents snapcontent-<snapshot UID>:
-      // watching that name at once saves waiting for the snapshot's status to name it.
-      Object bound = status.get("boundVolumeSnapshotContentName");
-      String name = bound instanceof String b && !b.isEmpty() ? b : "snapcontent-" + uid;
+      // The snapshot controller names dynamically provisioned contents snapcontent-<snapshot UID>
+      // (groupsnapcontent-<uid> for groups): watching that name at once saves waiting for the
+      // snapshot's status to name it.
+      Object bound = status.get(api.boundField());
+      String name = bound instanceof String b && !b.isEmpty() ? b : api.contentPrefix() + uid;
       if (!name.equals(contentName)) {
         SharedIndexInformer<GenericKubernetesResource> previous = contents;
         contentName = name;
-        contents = client.genericKubernetesResources(VOLUME_SNAPSHOT_CONTENT).withName(name)
+        contents = client.genericKubernetesResources(api.contents()).withName(name)
             .inform(new Handler(this::onContent, c -> onContentDeleted()));
         if (previous != null) {
           previous.close();
@@ -125,13 +145,14 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
       if (!ref.uid().isEmpty()) {
         return ref.uid().equals(vs.getMetadata().getUid());
       }
+      boolean pvcMatches = !api.bySourcePvc() || sourcePvc(vs).equals(pvc);
       if (!ref.name().isEmpty()) {
-        return ref.name().equals(vs.getMetadata().getName()) && sourcePvc(vs).equals(pvc);
+        return ref.name().equals(vs.getMetadata().getName()) && pvcMatches;
       }
-      // generateName: the one for this PVC created at or after the freeze (second resolution).
+      // generateName: the one (for this PVC) created at or after the freeze (second resolution).
       String created = vs.getMetadata().getCreationTimestamp();
       boolean recent = created == null || !Instant.parse(created).isBefore(frozenAt.minusSeconds(1));
-      return sourcePvc(vs).equals(pvc) && recent;
+      return pvcMatches && recent;
     }
 
     private void onSnapshotDeleted(GenericKubernetesResource vs) {
@@ -145,14 +166,10 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
         return;
       }
       Map<String, Object> status = map(content.getAdditionalProperties().get("status"));
-      Object handle = status.get("snapshotHandle");
+      Object handle = status.get(api.handleField());
       LOG.debug("content {} event, handle {}", content.getMetadata().getName(), handle);
       if (handle instanceof String h && !h.isEmpty()) {
-        Instant cutAt = null;
-        if (status.get("creationTime") instanceof Number n) {
-          long nanos = n.longValue();
-          cutAt = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
-        }
+        Instant cutAt = cutTime(status.get("creationTime"));
         String created = content.getMetadata().getCreationTimestamp();
         boolean before = created != null && Instant.parse(created).plusSeconds(1).isBefore(frozenAt);
         listener.cut(h, cutAt, before);
@@ -184,6 +201,22 @@ public final class KubeSnapshotWatch implements SnapshotWatch {
         }
       }
     }
+  }
+
+  /** creationTime: nanoseconds since the epoch (VolumeSnapshotContent), or an RFC 3339 time (newer group API). */
+  static Instant cutTime(Object creationTime) {
+    if (creationTime instanceof Number n && n.longValue() > 0) {
+      long nanos = n.longValue();
+      return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+    if (creationTime instanceof String t && !t.isEmpty()) {
+      try {
+        return Instant.parse(t);
+      } catch (java.time.format.DateTimeParseException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   static String sourcePvc(GenericKubernetesResource vs) {

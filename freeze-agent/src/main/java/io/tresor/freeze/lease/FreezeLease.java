@@ -16,12 +16,12 @@ public record FreezeLease(String id, FreezeRequest request, SnapshotRef snapshot
 
   public static FreezeLease frozen(FreezeRequest request, DeviceNumber device, Path mountPoint, boolean shared,
                                    Instant frozenAt) {
-    return new FreezeLease(request.snapshot().requestUid(), request, request.snapshot(), LeaseState.FROZEN, "", "",
+    return new FreezeLease(request.leaseId(), request, request.snapshot(), LeaseState.FROZEN, "", "",
         shared, device, mountPoint, frozenAt, frozenAt.plus(request.lease()), null, null, Consistency.UNKNOWN, "");
   }
 
   public static FreezeLease skipped(FreezeRequest request, String code, String reason, Instant now) {
-    return new FreezeLease(request.snapshot().requestUid(), request, request.snapshot(), LeaseState.SKIPPED, code,
+    return new FreezeLease(request.leaseId(), request, request.snapshot(), LeaseState.SKIPPED, code,
         reason, false, null, null, null, null, now, null, Consistency.NOT_FROZEN, "");
   }
 

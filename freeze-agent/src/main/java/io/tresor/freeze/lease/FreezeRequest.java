@@ -10,4 +10,9 @@ public record FreezeRequest(String namespace, String pvc, String pv, List<String
   public FreezeRequest {
     podUids = List.copyOf(podUids);
   }
+
+  /** The lease key: the admission request UID; one admission of a group snapshot freezes each PVC. */
+  public String leaseId() {
+    return snapshot.group() ? snapshot.requestUid() + ":" + pvc : snapshot.requestUid();
+  }
 }

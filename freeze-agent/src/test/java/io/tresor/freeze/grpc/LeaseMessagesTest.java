@@ -47,4 +47,17 @@ class LeaseMessagesTest {
       assertThatThrownBy(() -> messages.request(bad)).as(bad.toString()).isInstanceOf(InvalidVolumeReference.class);
     }
   }
+
+  @Test
+  void leaseIdsAreRequestUidsOptionallyWithAGroupMembersPvc() {
+    assertThat(LeaseMessages.leaseId("5b1e5a36-0f0e-4a4e-8f53-3c7e0c1d2a9b")).isNotEmpty();
+    assertThat(LeaseMessages.leaseId("5b1e5a36-0f0e-4a4e-8f53-3c7e0c1d2a9b:data-0")).isNotEmpty();
+    for (String bad : new String[] {"", "a/b", "x:../y", "x:Data", "x:", "x:a:b", "x y"}) {
+      assertThatThrownBy(() -> LeaseMessages.leaseId(bad)).as(bad).isInstanceOf(InvalidVolumeReference.class);
+    }
+    FreezeRequest group = valid().setVolumeSnapshot(valid().getVolumeSnapshot().toBuilder()
+        .setKind(io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT)).build();
+    assertThat(messages.request(group).leaseId()).isEqualTo("5b1e5a36-0f0e-4a4e-8f53-3c7e0c1d2a9b:data");
+    assertThat(messages.request(valid().build()).leaseId()).isEqualTo("5b1e5a36-0f0e-4a4e-8f53-3c7e0c1d2a9b");
+  }
 }

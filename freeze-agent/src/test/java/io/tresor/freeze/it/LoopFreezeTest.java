@@ -225,4 +225,41 @@ class LoopFreezeTest {
       second.close();
     }
   }
+
+  @Test
+  void aGroupSnapshotFreezesEachOfItsPvcsAndTheGroupHandleThawsThemAll() throws Exception {
+    AgentFixture.Volume a = fx.volume();
+    AgentFixture.Volume b = fx.volume();
+    fx.mountExt4(a);
+    fx.mountExt4(b);
+    String requestUid = java.util.UUID.randomUUID().toString();
+    java.util.List<LeaseStatus> leases = new java.util.ArrayList<>();
+    for (AgentFixture.Volume v : java.util.List.of(a, b)) {
+      io.tresor.proto.freeze.v1.FreezeRequest r = FreezerClient.request(AgentFixture.NS, v.pvc(), v.pv(),
+          v.podUid(), "vgs-db", 60);
+      leases.add(fx.velero.freeze(r.toBuilder().setVolumeSnapshot(r.getVolumeSnapshot().toBuilder()
+          .setAdmissionRequestUid(requestUid).setKind(io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT))
+          .build()));
+    }
+    assertThat(leases).extracting(LeaseStatus::getLeaseId)
+        .containsExactly(requestUid + ":" + a.pvc(), requestUid + ":" + b.pvc());
+    assertThat(leases).allSatisfy(l -> assertThat(l.getState())
+        .isEqualTo(io.tresor.proto.freeze.v1.LeaseState.FROZEN));
+    // a plain VolumeSnapshot of the same name is another object: it thaws nothing here
+    fx.cluster.cut(fx.cluster.bindContent(fx.cluster.snapshot(AgentFixture.NS, "vgs-db", a.pvc(), "nightly")),
+        System.currentTimeMillis() * 1_000_000L);
+    Thread.sleep(300);
+    assertThat(fx.agent.agent().ledger().find(leases.get(0).getLeaseId()).orElseThrow().active()).isTrue();
+
+    GenericKubernetesResource g = fx.cluster.groupSnapshot(AgentFixture.NS, "vgs-db", "nightly");
+    fx.cluster.cutGroup(g);
+    for (LeaseStatus l : leases) {
+      FreezeLease ended = awaitLease(l.getLeaseId(), x -> !x.active(), 3000);
+      assertThat(ended.thawCause()).isEqualTo(ThawCause.SNAPSHOT_HANDLE);
+      assertThat(ended.snapshotHandle()).isEqualTo("group-0123");
+      assertThat(ended.consistency()).isEqualTo(io.tresor.freeze.lease.Consistency.FROZEN_AT_CUT);
+    }
+    assertThat(Writer.completesWithin(a.mountPath().resolve("f"), 5000)).isTrue();
+    assertThat(Writer.completesWithin(b.mountPath().resolve("f"), 5000)).isTrue();
+  }
 }

@@ -39,6 +39,13 @@ final class MockCluster implements AutoCloseable {
       .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
       .withPlural("volumesnapshotcontents").withNamespaced(false).build();
 
+  static final ResourceDefinitionContext VGS = new ResourceDefinitionContext.Builder()
+      .withGroup("groupsnapshot.storage.k8s.io").withVersion("v1beta1").withKind("VolumeGroupSnapshot")
+      .withPlural("volumegroupsnapshots").withNamespaced(true).build();
+  static final ResourceDefinitionContext VGSC = new ResourceDefinitionContext.Builder()
+      .withGroup("groupsnapshot.storage.k8s.io").withVersion("v1beta1").withKind("VolumeGroupSnapshotContent")
+      .withPlural("volumegroupsnapshotcontents").withNamespaced(false).build();
+
   final KubernetesMockServer server;
   final KubernetesClient client;
 
@@ -132,6 +139,33 @@ final class MockCluster implements AutoCloseable {
 
   void applyCut(GenericKubernetesResource vsc) {
     client.genericKubernetesResources(VSC).resource(vsc).update();
+  }
+
+  /** A VolumeGroupSnapshot as Velero 1.17 creates it (selects its PVCs by label). */
+  GenericKubernetesResource groupSnapshot(String namespace, String name, String backup) {
+    GenericKubernetesResource g = new GenericKubernetesResource();
+    g.setApiVersion("groupsnapshot.storage.k8s.io/v1beta1");
+    g.setKind("VolumeGroupSnapshot");
+    g.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name)
+        .withLabels(Map.of("velero.io/backup-name", backup)).build());
+    g.setAdditionalProperty("spec", Map.of("source", Map.of("selector",
+        Map.of("matchLabels", Map.of("velero.io/volume-group", "db"))), "volumeGroupSnapshotClassName", "vgs"));
+    return client.genericKubernetesResources(VGS).inNamespace(namespace).resource(g).create();
+  }
+
+  /** The group gets its content and the content its group handle, as the snapshot controller does. */
+  void cutGroup(GenericKubernetesResource g) {
+    String content = "groupsnapcontent-" + g.getMetadata().getUid();
+    GenericKubernetesResource c = new GenericKubernetesResource();
+    c.setApiVersion("groupsnapshot.storage.k8s.io/v1beta1");
+    c.setKind("VolumeGroupSnapshotContent");
+    c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(content).build());
+    c.setAdditionalProperty("spec", Map.of("driver", DRIVER, "deletionPolicy", "Delete"));
+    client.genericKubernetesResources(VGSC).resource(c).create();
+    GenericKubernetesResource stored = client.genericKubernetesResources(VGSC).withName(content).get();
+    stored.setAdditionalProperty("status", Map.of("volumeGroupSnapshotHandle", "group-0123",
+        "creationTime", java.time.Instant.now().toString(), "readyToUse", true));
+    client.genericKubernetesResources(VGSC).resource(stored).update();
   }
 
   @Override
