@@ -177,14 +177,18 @@ public final class FreezeAgent {
       return skip(request, "already-frozen",
           "filesystem was already frozen by someone else; tresor leaves it as it is");
     }
-    // A failed or timed-out FIFREEZE may still have taken effect: thaw defensively.
-    Outcome thaw = p.freezer().thaw(target.mountPoint(), target.device());
-    if (thaw.result() == Result.DONE || thaw.result() == Result.NOT_FROZEN) {
-      p.journal().remove(target.device());
-    } else {
-      LOG.error("thaw after failed freeze of {} failed too: {} (kept in the journal)", target.mountPoint(),
-          thaw.detail());
+    if (o.result() == Result.UNCERTAIN) {
+      // A timed-out FIFREEZE may still have taken effect: thaw defensively (the journal keeps it until then).
+      Outcome thaw = p.freezer().thaw(target.mountPoint(), target.device());
+      if (thaw.result() != Result.DONE && thaw.result() != Result.NOT_FROZEN) {
+        LOG.error("thaw after uncertain freeze of {} failed: {} (kept in the journal; retrying)",
+            target.mountPoint(), thaw.detail());
+        retryThaw(target.device(), target.mountPoint());
+        return skip(request, "freeze-failed", "FIFREEZE did not complete: " + o.detail());
+      }
     }
+    // Refused or never issued: nothing is frozen by us, and nothing of anyone else's is touched.
+    p.journal().remove(target.device());
     return skip(request, "freeze-failed", "FIFREEZE failed: " + o.detail());
   }
 
@@ -257,10 +261,15 @@ public final class FreezeAgent {
       return;
     }
     LOG.error("FITHAW of {} ({}) failed: {}; retrying", freeze.mountPoint(), freeze.device(), o.detail());
+    retryThaw(freeze.device(), freeze.mountPoint());
+  }
+
+  /** Tries FITHAW again every second while no lease holds the device; the journal entry stays meanwhile. */
+  private void retryThaw(DeviceNumber device, java.nio.file.Path mountPoint) {
     p.scheduler().schedule(() -> {
-      synchronized (lockOf(freeze.device())) {
-        if (ledger.freezeOf(freeze.device()).isEmpty()) {
-          thawDevice(freeze);
+      synchronized (lockOf(device)) {
+        if (ledger.freezeOf(device).isEmpty()) {
+          thawDevice(new SharedFreeze(device, mountPoint, now(), Set.of()));
         }
       }
     }, 1, TimeUnit.SECONDS);

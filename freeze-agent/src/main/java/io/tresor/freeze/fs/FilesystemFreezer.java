@@ -13,8 +13,10 @@ public interface FilesystemFreezer {
     ALREADY_FROZEN,
     /** FITHAW: EINVAL, it was not frozen. */
     NOT_FROZEN,
-    /** Anything else, including a timeout; the detail is in the message. */
-    FAILED
+    /** The ioctl was refused or never issued: nothing changed. The detail says why. */
+    FAILED,
+    /** It may or may not have taken effect (a timeout): the caller must assume it did. */
+    UNCERTAIN
   }
 
   /** The result and, for FAILED, what went wrong. */

@@ -57,16 +57,16 @@ public final class FsfreezeCommand implements FilesystemFreezer {
       p.getOutputStream().close();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        return new Outcome(Result.FAILED, executable + " " + flag + " timed out after " + timeout.toMillis() + " ms");
+        return new Outcome(Result.UNCERTAIN, executable + " " + flag + " timed out after " + timeout.toMillis() + " ms");
       }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return p.exitValue() == 0 ? Outcome.DONE : new Outcome(Result.FAILED, out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
-      return new Outcome(Result.FAILED, "interrupted");
+      return new Outcome(Result.UNCERTAIN, "interrupted while " + executable + " " + flag + " ran");
     } catch (IOException e) {
-      return new Outcome(Result.FAILED, e.getMessage());
+      return new Outcome(Result.UNCERTAIN, e.getMessage());
     }
   }
 }

@@ -101,7 +101,7 @@ public final class IoctlFreezer implements FilesystemFreezer {
         int ignored = (int) close.invokeExact(fd);
       }
     } catch (Throwable t) {
-      return new Outcome(Result.FAILED, name + " " + mountPoint + ": " + t);
+      return new Outcome(Result.UNCERTAIN, name + " " + mountPoint + ": " + t);
     }
   }
 
