@@ -308,6 +308,7 @@ public final class FreezeAgent {
   }
 
   private void stopFollowing(String leaseId) {
+    found.remove(leaseId);
     ScheduledFuture<?> timer = timers.remove(leaseId);
     if (timer != null) {
       timer.cancel(false);
@@ -342,7 +343,9 @@ public final class FreezeAgent {
 
     @Override
     public void found(String name, String uid) {
-      found.add(leaseId);
+      if (ledger.find(leaseId).map(FreezeLease::active).orElse(false)) {
+        found.add(leaseId);
+      }
       ledger.update(leaseId, l -> l.withSnapshot(l.snapshot().found(name, uid)));
     }
 
