@@ -262,4 +262,19 @@ class LoopFreezeTest {
     assertThat(Writer.completesWithin(a.mountPath().resolve("f"), 5000)).isTrue();
     assertThat(Writer.completesWithin(b.mountPath().resolve("f"), 5000)).isTrue();
   }
+
+  @Test
+  void anAdmittedSnapshotWhoseNameWentToAnotherObjectIsDropped() throws Exception {
+    AgentFixture.Volume v = fx.volume();
+    fx.mountExt4(v);
+    io.tresor.proto.freeze.v1.FreezeRequest r = FreezerClient.request(AgentFixture.NS, v.pvc(), v.pv(), v.podUid(),
+        "snap-conflict", 60);
+    // admission saw UID X, but the object stored under that name has another UID (a name-conflict retry)
+    LeaseStatus lease = fx.velero.freeze(r.toBuilder().setVolumeSnapshot(r.getVolumeSnapshot().toBuilder()
+        .setUid(java.util.UUID.randomUUID().toString())).build());
+    fx.cluster.snapshot(AgentFixture.NS, "snap-conflict", v.pvc(), "nightly");
+    FreezeLease ended = awaitLease(lease.getLeaseId(), l -> !l.active(), 5000);
+    assertThat(ended.thawCause()).isEqualTo(ThawCause.NEVER_APPEARED);
+    assertThat(Writer.completesWithin(v.mountPath().resolve("f"), 5000)).isTrue();
+  }
 }
