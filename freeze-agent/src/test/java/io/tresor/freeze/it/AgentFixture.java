@@ -81,6 +81,7 @@ final class AgentFixture implements AutoCloseable {
         c.close();
       }
       cluster.close();
+      TempTree.delete(base);
     }
   }
 }

@@ -48,6 +48,7 @@ class AgentProcessTest {
     if (cluster != null) {
       cluster.close();
     }
+    TempTree.delete(base);
   }
 
   private LeaseStatus freeze(AgentProcess agent) {

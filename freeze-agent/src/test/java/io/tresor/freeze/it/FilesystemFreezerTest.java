@@ -34,6 +34,8 @@ class FilesystemFreezerTest {
       assertThat(freezer.thaw(v.mountPoint, dev).result()).isEqualTo(Result.DONE);
       assertThat(freezer.thaw(v.mountPoint, dev).result()).isEqualTo(Result.NOT_FROZEN);
       assertThat(Writer.completesWithin(v.mountPoint.resolve("g"), 5000)).isTrue();
+    } finally {
+      TempTree.delete(dir);
     }
   }
 
@@ -51,6 +53,8 @@ class FilesystemFreezerTest {
       }
       // a missing path fails cleanly with both
       assertThat(freezer.freeze(dir.resolve("missing"), null).result()).isEqualTo(Result.FAILED);
+    } finally {
+      TempTree.delete(dir);
     }
   }
 }

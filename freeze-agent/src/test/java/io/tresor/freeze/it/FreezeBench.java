@@ -89,6 +89,8 @@ public final class FreezeBench {
         System.out.printf("freeze_call_ms_p50=%.1f thaw_after_handle_ms_p50=%.1f lease_overrun_ms=%d%n",
             p50(freezeMs), p50(handleMs), worstOverrun);
       }
+    } finally {
+      TempTree.delete(base);
     }
   }
 

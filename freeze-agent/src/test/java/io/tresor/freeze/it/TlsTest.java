@@ -32,6 +32,8 @@ class TlsTest {
       assertThat(tls.stub.status(StatusRequest.getDefaultInstance()).getLeasesList()).isEmpty();
       assertThatThrownBy(() -> plain.stub.status(StatusRequest.getDefaultInstance()))
           .isInstanceOf(StatusRuntimeException.class);
+    } finally {
+      TempTree.delete(dir);
     }
   }
 }
