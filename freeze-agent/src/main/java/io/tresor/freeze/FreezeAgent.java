@@ -1,0 +1,380 @@
+package io.tresor.freeze;
+
+import io.tresor.freeze.fs.FilesystemFreezer;
+import io.tresor.freeze.fs.FilesystemFreezer.Outcome;
+import io.tresor.freeze.fs.FilesystemFreezer.Result;
+import io.tresor.freeze.journal.FreezeJournal;
+import io.tresor.freeze.journal.JournalEntry;
+import io.tresor.freeze.kube.ClusterView;
+import io.tresor.freeze.kube.PodFacts;
+import io.tresor.freeze.kube.SnapshotEvents;
+import io.tresor.freeze.kube.SnapshotWatch;
+import io.tresor.freeze.kube.VolumeEligibility;
+import io.tresor.freeze.kube.VolumeFacts;
+import io.tresor.freeze.lease.Consistency;
+import io.tresor.freeze.lease.CutVerdict;
+import io.tresor.freeze.lease.FreezeLease;
+import io.tresor.freeze.lease.FreezeLedger;
+import io.tresor.freeze.lease.FreezeLedger.Release;
+import io.tresor.freeze.lease.FreezeLedger.SharedFreeze;
+import io.tresor.freeze.lease.FreezeRequest;
+import io.tresor.freeze.lease.SnapshotRef;
+import io.tresor.freeze.lease.ThawCause;
+import io.tresor.freeze.metrics.FreezeMetrics;
+import io.tresor.freeze.mount.DeviceNumber;
+import io.tresor.freeze.mount.Freezability;
+import io.tresor.freeze.mount.FreezeTarget;
+import io.tresor.freeze.volume.VolumePath;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's core: turns Freeze calls into leases on physical freezes and makes sure every
+ * one of them ends in a thaw (snapshot cut, failure, deletion, lease expiry, shutdown).
+ *
+ * <p>Physical freezes and thaws of one device are serialised by a per-device lock; different
+ * devices proceed in parallel. One scheduler thread runs all lease timers.
+ */
+public final class FreezeAgent {
+  private static final Logger LOG = LoggerFactory.getLogger(FreezeAgent.class);
+
+  /** The collaborators, grouped to keep the constructor readable. */
+  public record Parts(VolumePath volumePath, Freezability freezability, FilesystemFreezer freezer,
+                      FreezeJournal journal, ClusterView cluster, VolumeEligibility eligibility,
+                      SnapshotWatch watch, SnapshotEvents events, FreezeMetrics metrics, Clock clock,
+                      ScheduledExecutorService scheduler, ExecutorService worker) {}
+
+  private final Parts p;
+  private final FreezeLedger ledger;
+  private final Map<DeviceNumber, Object> deviceLocks = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<FreezeLease>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+  private final Map<String, AutoCloseable> follows = new ConcurrentHashMap<>();
+  private final Set<String> found = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+
+  public FreezeAgent(Parts parts, FreezeLedger ledger) {
+    this.p = parts;
+    this.ledger = ledger;
+  }
+
+  public FreezeLedger ledger() {
+    return ledger;
+  }
+
+  /** Freezes for one admitted snapshot; idempotent per admission request UID. */
+  public FreezeLease freeze(FreezeRequest request) {
+    String id = request.leaseId();
+    Optional<FreezeLease> known = ledger.find(id);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    CompletableFuture<FreezeLease> mine = new CompletableFuture<>();
+    CompletableFuture<FreezeLease> running = inFlight.putIfAbsent(id, mine);
+    if (running != null) {
+      return running.join();
+    }
+    try {
+      FreezeLease lease = ledger.find(id).orElseGet(() -> freezeNew(request));
+      mine.complete(lease);
+      return lease;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(id);
+    }
+  }
+
+  private FreezeLease freezeNew(FreezeRequest request) {
+    if (stopping) {
+      return skip(request, "agent-stopping", "the freeze agent is shutting down");
+    }
+    long t0 = System.nanoTime();
+    Optional<VolumeEligibility.Refusal> refusal;
+    try {
+      // The PV and the pods are independent reads: ask for them at once, the freeze waits on both.
+      CompletableFuture<Optional<VolumeFacts>> volume =
+          CompletableFuture.supplyAsync(() -> p.cluster().volume(request.pv()), p.worker());
+      List<Optional<PodFacts>> pods = new ArrayList<>();
+      for (String uid : request.podUids()) {
+        pods.add(p.cluster().pod(request.namespace(), uid));
+      }
+      refusal = p.eligibility().check(request.namespace(), request.pvc(), request.pv(), volume.join(),
+          request.podUids(), pods);
+    } catch (RuntimeException e) {
+      // Without the facts the request cannot be checked: do not freeze.
+      return skip(request, "cluster-unavailable", "cannot check the request against the cluster: " + e.getMessage());
+    }
+    if (refusal.isPresent()) {
+      return skip(request, refusal.get().code(), refusal.get().reason());
+    }
+    FreezeTarget target = null;
+    for (String uid : request.podUids()) {
+      FreezeTarget t = p.freezability().decide(p.volumePath().mountPath(uid, request.pv()));
+      if (t.freezable()) {
+        target = t;
+        break;
+      }
+      if (target == null) {
+        target = t;
+      }
+    }
+    if (!target.freezable()) {
+      return skip(request, target.code(), target.reason());
+    }
+    long t1 = System.nanoTime();
+    FreezeLease lease;
+    long t2 = 0;
+    synchronized (lockOf(target.device())) {
+      if (stopping) {
+        return skip(request, "agent-stopping", "the freeze agent is shutting down");
+      }
+      if (ledger.freezeOf(target.device()).isPresent()) {
+        lease = ledger.addShared(FreezeLease.frozen(request, target.device(), target.mountPoint(), true, now()));
+      } else {
+        p.journal().record(new JournalEntry(target.device(), target.mountPoint(), now()));
+        t2 = System.nanoTime();
+        Outcome o = p.freezer().freeze(target.mountPoint(), target.device());
+        if (o.result() != Result.DONE) {
+          return freezeFailed(request, target, o);
+        }
+        lease = ledger.addFirst(FreezeLease.frozen(request, target.device(), target.mountPoint(), false, now()));
+      }
+    }
+    LOG.debug("freeze timings: checks {} ms, journal {} ms, FIFREEZE {} ms", (t1 - t0) / 1e6,
+        t2 == 0 ? 0 : (t2 - t1) / 1e6, t2 == 0 ? 0 : (System.nanoTime() - t2) / 1e6);
+    LOG.info("frozen {} ({}, {}) for {}/{} lease {} until {}{}", target.mountPoint(), target.fsType(),
+        target.device(), request.namespace(), request.pvc(), lease.id(), lease.expiresAt(),
+        lease.sharedFreeze() ? " (shared)" : "");
+    long delay = Math.max(0, Duration.between(now(), lease.expiresAt()).toMillis());
+    timers.put(lease.id(), p.scheduler().schedule(() -> expire(lease.id()), delay, TimeUnit.MILLISECONDS));
+    p.worker().execute(() -> follow(lease));
+    p.events().normal(lease.snapshot(), request.pvc(), "Frozen",
+        "Filesystem of PVC " + request.pvc() + " frozen for the snapshot cut (lease " + request.lease().toSeconds()
+            + " s)");
+    return lease;
+  }
+
+  private FreezeLease freezeFailed(FreezeRequest request, FreezeTarget target, Outcome o) {
+    if (o.result() == Result.ALREADY_FROZEN) {
+      // Somebody else froze it: it is theirs to thaw, never ours.
+      p.journal().remove(target.device());
+      return skip(request, "already-frozen",
+          "filesystem was already frozen by someone else; tresor leaves it as it is");
+    }
+    if (o.result() == Result.UNCERTAIN) {
+      // A timed-out FIFREEZE may still have taken effect: thaw defensively (the journal keeps it until then).
+      Outcome thaw = p.freezer().thaw(target.mountPoint(), target.device());
+      if (thaw.result() != Result.DONE && thaw.result() != Result.NOT_FROZEN) {
+        LOG.error("thaw after uncertain freeze of {} failed: {} (kept in the journal; retrying)",
+            target.mountPoint(), thaw.detail());
+        retryThaw(target.device(), target.mountPoint());
+        return skip(request, "freeze-failed", "FIFREEZE did not complete: " + o.detail());
+      }
+    }
+    // Refused or never issued: nothing is frozen by us, and nothing of anyone else's is touched.
+    p.journal().remove(target.device());
+    return skip(request, "freeze-failed", "FIFREEZE failed: " + o.detail());
+  }
+
+  private FreezeLease skip(FreezeRequest request, String code, String reason) {
+    FreezeLease lease = ledger.addSkipped(FreezeLease.skipped(request, code, reason, now()));
+    LOG.info("not frozen {}/{} (pv {}) lease {}: {}: {}", request.namespace(), request.pvc(), request.pv(),
+        lease.id(), code, reason);
+    p.metrics().skipped(code);
+    p.events().warning(request.snapshot(), request.pvc(), "FreezeSkipped", code + ": " + reason);
+    return lease;
+  }
+
+  /** Ends one lease; returns how it ended (idempotent). */
+  public Optional<FreezeLease> thaw(String leaseId, ThawCause cause) {
+    Optional<FreezeLease> lease = ledger.find(leaseId);
+    if (lease.isEmpty() || !lease.get().active()) {
+      return lease;
+    }
+    Optional<Release> release;
+    synchronized (lockOf(lease.get().device())) {
+      release = ledger.release(leaseId, cause, now());
+      if (release.isPresent() && release.get().thawNeeded().isPresent()) {
+        thawDevice(release.get().thawNeeded().get());
+        // the lease ends when the filesystem is writable again, not when it was decided
+        Instant thawed = now();
+        release = Optional.of(new Release(ledger.update(leaseId, l -> l.thawed(cause, thawed)).orElseThrow(),
+            release.get().thawNeeded()));
+      }
+    }
+    stopFollowing(leaseId);
+    if (release.isEmpty()) {
+      return ledger.find(leaseId);
+    }
+    FreezeLease done = release.get().lease();
+    Duration held = done.frozenFor(now());
+    p.metrics().thawed(cause, held);
+    LOG.info("thawed lease {} ({}/{}) after {} ms: {}{}", leaseId, done.request().namespace(), done.request().pvc(),
+        held.toMillis(), cause, release.get().thawNeeded().isPresent() ? "" : " (filesystem stays frozen for others)");
+    p.events().normal(done.snapshot(), done.request().pvc(), "Thawed",
+        String.format("Thawed after %.1f s (%s)", held.toMillis() / 1000.0, cause.name().toLowerCase()));
+    return Optional.of(done);
+  }
+
+  /** Ends every lease of one snapshot. */
+  public List<FreezeLease> thawSnapshot(SnapshotRef ref, ThawCause cause) {
+    List<FreezeLease> out = new ArrayList<>();
+    for (FreezeLease l : leasesOf(ref)) {
+      thaw(l.id(), cause).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  public List<FreezeLease> leasesOf(SnapshotRef ref) {
+    return ledger.all().stream().filter(l -> l.snapshot().sameObject(ref) || l.request().snapshot().sameObject(ref))
+        .toList();
+  }
+
+  /** SIGTERM: refuse new freezes, then thaw everything. */
+  public void thawAll(ThawCause cause) {
+    stopping = true;
+    for (FreezeLease l : ledger.active()) {
+      thaw(l.id(), cause);
+    }
+  }
+
+  private void thawDevice(SharedFreeze freeze) {
+    Outcome o = p.freezer().thaw(freeze.mountPoint(), freeze.device());
+    if (o.result() == Result.DONE || o.result() == Result.NOT_FROZEN) {
+      p.journal().remove(freeze.device());
+      return;
+    }
+    LOG.error("FITHAW of {} ({}) failed: {}; retrying", freeze.mountPoint(), freeze.device(), o.detail());
+    retryThaw(freeze.device(), freeze.mountPoint());
+  }
+
+  /** Tries FITHAW again every second while no lease holds the device; the journal entry stays meanwhile. */
+  private void retryThaw(DeviceNumber device, java.nio.file.Path mountPoint) {
+    p.scheduler().schedule(() -> {
+      synchronized (lockOf(device)) {
+        if (ledger.freezeOf(device).isEmpty()) {
+          thawDevice(new SharedFreeze(device, mountPoint, now(), Set.of()));
+        }
+      }
+    }, 1, TimeUnit.SECONDS);
+  }
+
+  private void expire(String leaseId) {
+    timers.remove(leaseId);
+    Optional<FreezeLease> lease = ledger.find(leaseId);
+    if (lease.isPresent() && lease.get().active()) {
+      // The timer runs on the monotonic clock, leases on the wall clock: never end one early.
+      long early = Duration.between(now(), lease.get().expiresAt()).toMillis();
+      if (early > 0) {
+        timers.put(leaseId, p.scheduler().schedule(() -> expire(leaseId), early, TimeUnit.MILLISECONDS));
+        return;
+      }
+      // A snapshot that was never seen means its admission never turned into an object.
+      ThawCause cause = found.contains(leaseId) ? ThawCause.LEASE_EXPIRED : ThawCause.NEVER_APPEARED;
+      thaw(leaseId, cause);
+    }
+  }
+
+  private void follow(FreezeLease lease) {
+    if (!ledger.find(lease.id()).map(FreezeLease::active).orElse(false)) {
+      return;
+    }
+    try {
+      AutoCloseable f = p.watch().follow(lease.snapshot(), lease.request().pvc(), lease.frozenAt(),
+          new LeaseFollower(lease.id()));
+      follows.put(lease.id(), f);
+      if (!ledger.find(lease.id()).map(FreezeLease::active).orElse(false)) {
+        stopFollowing(lease.id());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot watch the snapshot of lease {}: {}; the lease timer will thaw", lease.id(), e.toString());
+    }
+  }
+
+  private void stopFollowing(String leaseId) {
+    found.remove(leaseId);
+    ScheduledFuture<?> timer = timers.remove(leaseId);
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    AutoCloseable f = follows.remove(leaseId);
+    if (f != null) {
+      p.worker().execute(() -> {
+        try {
+          f.close();
+        } catch (Exception e) {
+          LOG.debug("closing watch of {}: {}", leaseId, e.toString());
+        }
+      });
+    }
+  }
+
+  private Object lockOf(DeviceNumber device) {
+    return deviceLocks.computeIfAbsent(device, d -> new Object());
+  }
+
+  private Instant now() {
+    return p.clock().instant();
+  }
+
+  /** Turns what the snapshot watch sees into lease changes; runs them off the watch threads. */
+  private final class LeaseFollower implements SnapshotWatch.Listener {
+    private final String leaseId;
+
+    LeaseFollower(String leaseId) {
+      this.leaseId = leaseId;
+    }
+
+    @Override
+    public void found(String name, String uid) {
+      if (ledger.find(leaseId).map(FreezeLease::active).orElse(false)) {
+        found.add(leaseId);
+      }
+      ledger.update(leaseId, l -> l.withSnapshot(l.snapshot().found(name, uid)));
+    }
+
+    @Override
+    public void cut(String handle, Instant cutAt, boolean presentBeforeFreeze) {
+      Instant seen = now();
+      Optional<FreezeLease> updated = ledger.update(leaseId, l -> l.active()
+          ? l.withCut(handle, CutVerdict.judge(l.frozenAt(), cutAt, seen, presentBeforeFreeze)) : l);
+      thaw(leaseId, ThawCause.SNAPSHOT_HANDLE);
+      updated.filter(l -> l.consistency() == Consistency.CUT_BEFORE_FREEZE).ifPresent(l ->
+          p.events().warning(l.snapshot(), l.request().pvc(), "CutBeforeFreeze",
+              "The snapshot was cut before the filesystem was frozen: it is crash-consistent only"));
+    }
+
+    @Override
+    public void failed(String message) {
+      LOG.info("lease {}: {}", leaseId, message);
+      p.worker().execute(() -> thaw(leaseId, ThawCause.SNAPSHOT_FAILED));
+    }
+
+    @Override
+    public void deleted() {
+      p.worker().execute(() -> thaw(leaseId, ThawCause.SNAPSHOT_DELETED));
+    }
+
+    @Override
+    public void neverAppeared(String why) {
+      LOG.info("lease {}: {}", leaseId, why);
+      p.worker().execute(() -> thaw(leaseId, ThawCause.NEVER_APPEARED));
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.tresor.freeze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tresor.freeze.fs.FilesystemFreezer;
+import io.tresor.freeze.journal.FreezeJournal;
+import io.tresor.freeze.journal.JournalEntry;
+import io.tresor.freeze.kube.ClusterView;
+import io.tresor.freeze.kube.PodFacts;
+import io.tresor.freeze.kube.SnapshotEvents;
+import io.tresor.freeze.kube.VolumeEligibility;
+import io.tresor.freeze.kube.VolumeFacts;
+import io.tresor.freeze.lease.FreezeLease;
+import io.tresor.freeze.lease.FreezeLedger;
+import io.tresor.freeze.lease.FreezeRequest;
+import io.tresor.freeze.lease.LeaseState;
+import io.tresor.freeze.lease.SnapshotRef;
+import io.tresor.freeze.lease.ThawCause;
+import io.tresor.freeze.metrics.FreezeMetrics;
+import io.tresor.freeze.mount.DeviceNumber;
+import io.tresor.freeze.mount.Freezability;
+import io.tresor.freeze.mount.MountEntry;
+import io.tresor.freeze.mount.MountTable;
+import io.tresor.freeze.volume.VolumePath;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent's decisions around the ioctl, with fakes for every edge (no root, no cluster). */
+class FreezeAgentTest {
+  private static final String UID = "0f4c7a1e-3b2d-4c5e-9f60-7a8b9c0d1e2f";
+  private static final Path PODS = Path.of("/pods");
+  private static final Path MNT = new VolumePath(PODS).mountPath(UID, "pv1");
+  private static final DeviceNumber DISK = new DeviceNumber(7, 0);
+
+  /** Scripted FIFREEZE results; remembers every call and what the journal held at that moment. */
+  final class ScriptedFreezer implements FilesystemFreezer {
+    final List<String> calls = new ArrayList<>();
+    Outcome next = Outcome.DONE;
+
+    @Override
+    public Outcome freeze(Path mountPoint, DeviceNumber device) {
+      calls.add("freeze journal=" + journal.entries().size());
+      return next;
+    }
+
+    @Override
+    public Outcome thaw(Path mountPoint, DeviceNumber device) {
+      calls.add("thaw");
+      return Outcome.DONE;
+    }
+  }
+
+  final class MemoryJournal implements FreezeJournal {
+    final Map<DeviceNumber, JournalEntry> entries = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void record(JournalEntry entry) {
+      entries.put(entry.device(), entry);
+    }
+
+    @Override
+    public synchronized void remove(DeviceNumber device) {
+      entries.remove(device);
+    }
+
+    @Override
+    public synchronized List<JournalEntry> entries() {
+      return new ArrayList<>(entries.values());
+    }
+  }
+
+  private final MemoryJournal journal = new MemoryJournal();
+  private final ScriptedFreezer freezer = new ScriptedFreezer();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final FreezeAgent agent = agent();
+
+  private FreezeAgent agent() {
+    MountTable mounts = new MountTable() {
+      @Override
+      public List<MountEntry> mounts() {
+        return List.of(new MountEntry(100, 1, DISK, "/", MNT, "ext4", "/dev/loop0"));
+      }
+
+      @Override
+      public Optional<DeviceNumber> deviceOf(Path path) {
+        return Optional.of(path.equals(MNT) ? DISK : new DeviceNumber(253, 0));
+      }
+
+      @Override
+      public boolean isDirectory(Path path) {
+        return true;
+      }
+    };
+    ClusterView cluster = new ClusterView() {
+      @Override
+      public Optional<PodFacts> pod(String namespace, String uid) {
+        return Optional.of(new PodFacts(uid, namespace, "db-0", "node-a", Map.of(), Set.of("data")));
+      }
+
+      @Override
+      public Optional<VolumeFacts> volume(String pvName) {
+        return Optional.of(new VolumeFacts(pvName, "ebs.csi.aws.com", "tenant", "data", "Filesystem"));
+      }
+    };
+    FreezeLedger ledger = new FreezeLedger(100);
+    return new FreezeAgent(new FreezeAgent.Parts(new VolumePath(PODS), new Freezability(mounts, Set.of()), freezer,
+        journal, cluster, new VolumeEligibility("node-a", Set.of()), (ref, pvc, at, l) -> () -> { },
+        SnapshotEvents.NONE, new FreezeMetrics(new SimpleMeterRegistry(), () -> ledger.active().size()),
+        Clock.systemUTC(), scheduler, Executors.newCachedThreadPool()), ledger);
+  }
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  private static FreezeRequest request(String requestUid) {
+    return new FreezeRequest("tenant", "data", "pv1", List.of(UID),
+        new SnapshotRef("tenant", "snap", "", requestUid, "b"), Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theJournalHoldsTheFreezeBeforeTheIoctlAndLosesItAfterTheThaw() {
+    FreezeLease lease = agent.freeze(request("r1"));
+    assertThat(lease.state()).isEqualTo(LeaseState.FROZEN);
+    assertThat(freezer.calls).containsExactly("freeze journal=1");
+    agent.thaw("r1", ThawCause.THAW_CALL);
+    assertThat(freezer.calls).containsExactly("freeze journal=1", "thaw");
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void aRefusedIoctlIsNeverFollowedByAThaw() {
+    freezer.next = new FilesystemFreezer.Outcome(FilesystemFreezer.Result.FAILED, "FIFREEZE failed: errno 95");
+    assertThat(agent.freeze(request("r1")).skipCode()).isEqualTo("freeze-failed");
+    freezer.next = new FilesystemFreezer.Outcome(FilesystemFreezer.Result.ALREADY_FROZEN, "errno 16");
+    assertThat(agent.freeze(request("r2")).skipCode()).isEqualTo("already-frozen");
+    agent.thaw("r2", ThawCause.THAW_CALL);
+    agent.thawAll(ThawCause.SHUTDOWN);
+    assertThat(freezer.calls).containsExactly("freeze journal=1", "freeze journal=1");
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void anUncertainFreezeIsThawedAtOnce() {
+    freezer.next = new FilesystemFreezer.Outcome(FilesystemFreezer.Result.UNCERTAIN, "timed out");
+    assertThat(agent.freeze(request("r1")).skipCode()).isEqualTo("freeze-failed");
+    assertThat(freezer.calls).containsExactly("freeze journal=1", "thaw");
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void shutdownThawsEverythingAndRefusesNewFreezes() {
+    agent.freeze(request("r1"));
+    agent.freeze(request("r2"));
+    agent.thawAll(ThawCause.SHUTDOWN);
+    assertThat(freezer.calls).containsExactly("freeze journal=1", "thaw");
+    assertThat(agent.ledger().find("r2").orElseThrow().thawCause()).isEqualTo(ThawCause.SHUTDOWN);
+    assertThat(agent.freeze(request("r3")).skipCode()).isEqualTo("agent-stopping");
+  }
+}
