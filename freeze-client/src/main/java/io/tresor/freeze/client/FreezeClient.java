@@ -42,6 +42,11 @@ public final class FreezeClient implements AutoCloseable {
     return calls.status(locator.onNode(node), snapshot);
   }
 
+  /** Every lease the node's agent knows, live or recently ended. */
+  public List<LeaseStatus> statusAll(String node) throws AgentUnavailableException {
+    return calls.statusAll(locator.onNode(node));
+  }
+
   @Override
   public void close() {
     calls.close();

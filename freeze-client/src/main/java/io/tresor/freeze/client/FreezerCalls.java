@@ -55,6 +55,11 @@ public final class FreezerCalls implements AutoCloseable {
         .getLeasesList());
   }
 
+  /** Every lease the agent knows, live or recently ended (its consistency record). */
+  public List<LeaseStatus> statusAll(AgentEndpoint agent) throws AgentUnavailableException {
+    return call(agent, "Status", stub -> stub.status(StatusRequest.getDefaultInstance()).getLeasesList());
+  }
+
   private interface Rpc<T> {
     T on(FreezerGrpc.FreezerBlockingStub stub);
   }

@@ -1,0 +1,52 @@
+package io.tresor.actions.consistency;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tresor.freeze.client.FreezeClient;
+import io.tresor.freeze.client.FreezeClientConfig;
+import io.tresor.freeze.client.VolumeUsers;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The cluster and the freeze agents as the actions reach them. Created on first use: Velero starts the plugin
+ * for every backup and restore, and most of those runs never need a cluster client.
+ */
+public final class ClusterAccess {
+  /** Agent calls are on the backup's critical path, and the agent answers in milliseconds. */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Supplier<KubernetesClient> clientFactory;
+  private final FreezeClientConfig config;
+  private volatile KubernetesClient client;
+  private volatile FreezeClient freeze;
+
+  public ClusterAccess(Supplier<KubernetesClient> clientFactory, FreezeClientConfig config) {
+    this.clientFactory = clientFactory;
+    this.config = config;
+  }
+
+  /** In-cluster (or KUBECONFIG) access with the Velero pod's service-account token. */
+  public static ClusterAccess fromEnvironment() {
+    return new ClusterAccess(() -> new KubernetesClientBuilder().build(),
+        FreezeClientConfig.fromEnvironment(System.getenv(), CALL_TIMEOUT));
+  }
+
+  public synchronized KubernetesClient kube() {
+    if (client == null) {
+      client = clientFactory.get();
+    }
+    return client;
+  }
+
+  public synchronized FreezeClient freeze() {
+    if (freeze == null) {
+      freeze = FreezeClient.create(kube(), config);
+    }
+    return freeze;
+  }
+
+  public VolumeUsers volumeUsers() {
+    return new VolumeUsers(kube());
+  }
+}

@@ -1,0 +1,110 @@
+package io.tresor.actions.consistency;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tresor.freeze.client.AgentUnavailableException;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.api.BackupItemRequest;
+import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.plugin.api.ResourceSelector;
+import io.tresor.proto.freeze.v1.LeaseStatus;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * BIA {@code tresor.io/pod-consistency}: per PVC volume of the pod, one backup-log line and one Event on the
+ * tenant's PVC saying how consistent its backup is, from the node agent's record (it runs after Velero's pod
+ * action, so the pod's PVCs are already snapshotted). Warn lines (counted by Velero as backup warnings) only for
+ * what went wrong; facts that follow from the volume or the backup's configuration are info lines.
+ */
+public final class PodConsistencyAction implements BackupItemAction {
+  public static final String NAME = "tresor.io/pod-consistency";
+  private static final Logger LOG = LoggerFactory.getLogger(PodConsistencyAction.class);
+  static final String NOT_TENANT_KEY = "not SSE-C encrypted with the tenant's key";
+
+  private final ClusterAccess cluster;
+
+  public PodConsistencyAction(ClusterAccess cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public ResourceSelector appliesTo() {
+    return ResourceSelector.resources("pods");
+  }
+
+  @Override
+  public BackupItemResult execute(BackupItemRequest request) {
+    ObjectNode pod = request.item();
+    if (!"Pod".equals(Json.text(pod, "kind"))) {
+      return BackupItemResult.unchanged();
+    }
+    ObjectNode backup = request.backup();
+    List<PodVolume> volumes = PodVolume.of(pod, backup);
+    if (volumes.isEmpty()) {
+      return BackupItemResult.unchanged();
+    }
+    String namespace = Json.text(pod, "metadata", "namespace");
+    String podName = Json.text(pod, "metadata", "name");
+    String backupName = Json.text(backup, "metadata", "name");
+    Record record = record(pod, namespace, backupName, volumes);
+    ObjectNode summary = JsonNodeFactory.instance.objectNode();
+    PvcEvents events = new PvcEvents(cluster.kube());
+    for (PodVolume v : volumes) {
+      Verdict verdict = verdict(v, record);
+      summary.put(v.volume(), verdict.sentence());
+      LoggingEventBuilder line = verdict.warning() ? LOG.atWarn() : LOG.atInfo();
+      line.addKeyValue("namespace", namespace).addKeyValue("name", podName).addKeyValue("volume", v.volume())
+          .addKeyValue("pvc", v.pvc())
+          .log("consistency of volume {} (PVC {}/{}) of pod {}: {}", v.volume(), namespace, v.pvc(), podName,
+              verdict.sentence());
+      events.record(namespace, v.pvc(), backupName, verdict);
+    }
+    Json.annotate(pod, ConsistencyAnnotations.VOLUMES, summary.toString());
+    return BackupItemResult.of(pod);
+  }
+
+  /** The agent's leases on the pod's node for this backup, or why they are not known. */
+  private record Record(List<LeaseStatus> leases, String backupLabel, String unavailable, boolean running) {}
+
+  private Record record(ObjectNode pod, String namespace, String backupName, List<PodVolume> volumes) {
+    String label = VeleroLabels.validValue(backupName);
+    boolean running = "Running".equals(Json.text(pod, "status", "phase"));
+    boolean snapshotted = volumes.stream().anyMatch(v -> v.method() == PodVolume.Method.CSI_SNAPSHOT
+        || v.method() == PodVolume.Method.DATA_MOVER);
+    if (!running || !snapshotted) {
+      return new Record(List.of(), label, null, running);
+    }
+    String node = Json.text(pod, "spec", "nodeName");
+    try {
+      return new Record(cluster.freeze().statusAll(node).stream()
+          .filter(l -> l.getNamespace().equals(namespace) && l.getVolumeSnapshot().getBackupName().equals(label))
+          .toList(), label, null, true);
+    } catch (AgentUnavailableException | KubernetesClientException e) {
+      return new Record(List.of(), label, e.getMessage(), true);
+    }
+  }
+
+  private static Verdict verdict(PodVolume v, Record r) {
+    switch (v.method()) {
+      case FS_BACKUP:
+        return Verdict.notFrozenByDesign("backed up by file-system copy (Velero fs-backup): not frozen, and "
+            + NOT_TENANT_KEY);
+      case NOT_BACKED_UP:
+        return Verdict.notFrozenByDesign("not snapshotted (the backup sets snapshotVolumes: false)");
+      default:
+        break;
+    }
+    if (!r.running()) {
+      return Verdict.notFrozenByDesign("the pod is not running: the volume was not in use by it, nothing to freeze");
+    }
+    Verdict frozen = r.unavailable() != null
+        ? Verdict.unknown("the freeze agent's record could not be read (" + r.unavailable() + ")")
+        : LeaseVerdicts.of(r.leases().stream().filter(l -> l.getPvc().equals(v.pvc())).toList());
+    return v.method() == PodVolume.Method.DATA_MOVER
+        ? frozen.and("its data is copied by Velero's data mover: " + NOT_TENANT_KEY) : frozen;
+  }
+}

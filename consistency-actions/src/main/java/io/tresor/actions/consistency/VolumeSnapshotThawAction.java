@@ -1,0 +1,99 @@
+package io.tresor.actions.consistency;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tresor.freeze.client.AgentUnavailableException;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.api.BackupItemRequest;
+import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.plugin.api.ResourceSelector;
+import io.tresor.proto.freeze.v1.LeaseState;
+import io.tresor.proto.freeze.v1.LeaseStatus;
+import io.tresor.proto.freeze.v1.SnapshotRef;
+import io.tresor.proto.freeze.v1.ThawCause;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BIA {@code tresor.io/volumesnapshot-thaw}: the second thaw path. It runs after Velero's CSI actions, when the
+ * snapshot handle exists, asks every agent that may hold a freeze for this snapshot (VolumeSnapshot → source PVC →
+ * running pods → their nodes) to {@code Thaw} it, and records the result on the backed-up VolumeSnapshot.
+ * It never fails the item: an unreachable agent is one warn line (its lease thaws by itself).
+ */
+public final class VolumeSnapshotThawAction implements BackupItemAction {
+  public static final String NAME = "tresor.io/volumesnapshot-thaw";
+  private static final Logger LOG = LoggerFactory.getLogger(VolumeSnapshotThawAction.class);
+
+  private final ClusterAccess cluster;
+
+  public VolumeSnapshotThawAction(ClusterAccess cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public ResourceSelector appliesTo() {
+    return ResourceSelector.resources("volumesnapshots.snapshot.storage.k8s.io");
+  }
+
+  @Override
+  public BackupItemResult execute(BackupItemRequest request) {
+    ObjectNode vs = request.item();
+    String namespace = Json.text(vs, "metadata", "namespace");
+    String name = Json.text(vs, "metadata", "name");
+    String pvc = Json.text(vs, "spec", "source", "persistentVolumeClaimName");
+    if (!"VolumeSnapshot".equals(Json.text(vs, "kind")) || pvc.isEmpty()) {
+      // a snapshot of an existing content (or not a snapshot at all) was never frozen by tresor
+      return BackupItemResult.unchanged();
+    }
+    SnapshotRef ref = SnapshotRef.newBuilder().setNamespace(namespace).setName(name)
+        .setUid(Json.text(vs, "metadata", "uid")).build();
+    Verdict verdict;
+    try {
+      verdict = thawOnNodes(namespace, name, pvc, ref);
+    } catch (KubernetesClientException e) {
+      verdict = Verdict.unknown("could not find the pods of PVC " + pvc + " to reach their freeze agents: "
+          + e.getMessage());
+      LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
+          .log("tresor could not look for freezes of VolumeSnapshot {}/{}; any freeze still thaws by itself"
+              + " when its lease ends: {}", namespace, name, e.getMessage());
+    }
+    Json.annotate(vs, ConsistencyAnnotations.CONSISTENCY, verdict.word());
+    Json.annotate(vs, ConsistencyAnnotations.DETAIL, verdict.sentence());
+    return BackupItemResult.of(vs);
+  }
+
+  private Verdict thawOnNodes(String namespace, String name, String pvc, SnapshotRef ref) {
+    Map<String, List<Pod>> byNode = cluster.volumeUsers().runningByNode(namespace, pvc);
+    if (byNode.isEmpty()) {
+      return Verdict.notFrozenByDesign("no running pod mounts PVC " + pvc + ": nothing was in use to freeze");
+    }
+    List<LeaseStatus> leases = new ArrayList<>();
+    List<String> unreachable = new ArrayList<>();
+    for (String node : byNode.keySet()) {
+      try {
+        leases.addAll(cluster.freeze().thaw(node, ref));
+      } catch (AgentUnavailableException e) {
+        unreachable.add(e.getMessage());
+      }
+    }
+    if (!unreachable.isEmpty()) {
+      LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
+          .log("tresor could not ask the freeze agent to thaw VolumeSnapshot {}/{} ({}); a freeze it holds thaws by"
+              + " itself on the snapshot handle or when its lease ends", namespace, name, String.join("; ", unreachable));
+    }
+    boolean thawedNow = leases.stream().anyMatch(l -> l.getState() == LeaseState.THAWED
+        && l.getThawCause() == ThawCause.THAW_CALL);
+    if (thawedNow) {
+      LOG.atInfo().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
+          .log("tresor thawed the filesystem of PVC {}/{} for VolumeSnapshot {}", namespace, pvc, name);
+    }
+    if (leases.isEmpty() && !unreachable.isEmpty()) {
+      return Verdict.unknown("the freeze agent could not be asked: " + String.join("; ", unreachable));
+    }
+    return LeaseVerdicts.of(leases);
+  }
+}

@@ -1,0 +1,126 @@
+package io.tresor.actions.consistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.tresor.freeze.client.testing.ConsistencyBed;
+import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.client.testing.TestCluster;
+import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.proto.freeze.v1.LeaseState;
+import io.tresor.proto.freeze.v1.LeaseStatus;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The thaw action against the real agent over gRPC, with Velero's token, on real loop ext4 volumes. */
+class VolumeSnapshotThawActionTest {
+  private static ConsistencyBed bed;
+  private static VolumeSnapshotThawAction action;
+
+  @BeforeAll
+  static void start() throws Exception {
+    bed = new ConsistencyBed();
+    action = new VolumeSnapshotThawAction(new ClusterAccess(() -> bed.cluster.client,
+        bed.clientConfig(TestCluster.VELERO_TOKEN)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  private static ObjectNode annotations(BackupItemResult r) {
+    return (ObjectNode) r.item().path("metadata").path("annotations");
+  }
+
+  @Test
+  void aSnapshotStillFrozenIsThawedAndRecordedAsFrozen() throws Exception {
+    LoopExt4.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    LeaseStatus lease = bed.freezeAsWebhook(v, "velero-" + v.pvc() + "-x7k2p", "nightly", 60);
+    assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    // the snapshot object exists but the agent has not seen a handle: the freeze is still held
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, "velero-" + v.pvc() + "-x7k2p",
+        v.pvc(), "nightly");
+    CompletableFuture<Void> blocked = v.fs().write();
+    Thread.sleep(200);
+    assertThat(blocked).as("frozen before the action runs").isNotDone();
+
+    BackupItemResult r;
+    try (CapturedLog log = new CapturedLog()) {
+      r = action.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+      blocked.get(5, TimeUnit.SECONDS);
+      assertThat(log.at("warn")).isEmpty();
+      assertThat(log.at("info")).singleElement().satisfies(l -> {
+        assertThat(l.path("@message").asText()).contains("thawed").contains(v.pvc());
+        assertThat(l.path("namespace").isTextual()).isTrue();
+        assertThat(l.path("name").asText()).isEqualTo(vs.getMetadata().getName());
+      });
+    }
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
+    assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
+        .matches("frozen \\d+ ms \\(thawed by tresor after the snapshot handle existed\\)");
+    assertThat(r.item().path("spec").path("source").path("persistentVolumeClaimName").asText()).isEqualTo(v.pvc());
+  }
+
+  @Test
+  void aSnapshotTheAgentAlreadyThawedOnItsHandleIsRecordedWithTheAgentsVerdict() throws Exception {
+    LoopExt4.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String name = "velero-" + v.pvc() + "-h4nd1";
+    assertThat(bed.freezeAsWebhook(v, name, "nightly", 60).getState()).isEqualTo(LeaseState.FROZEN);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "nightly");
+    bed.cluster.cut(vs, Instant.now());
+    assertThat(v.fs().writable(5000)).as("thawed by the agent on the handle").isTrue();
+
+    BackupItemResult r = action.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
+    assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
+        .matches("frozen \\d+ ms \\(thawed: snapshot handle\\)");
+  }
+
+  @Test
+  void anUnreachableAgentIsOneWarnLineAndNeverFailsTheItem() throws Exception {
+    String pvc = "data-orphan";
+    bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-7e0c1f52-5a4e-4c8b-9d61-2f3a4b5c6d7e");
+    bed.cluster.runningPod(ConsistencyBed.NS, "orphan-0", "worker-without-agent", pvc);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, "velero-data-orphan-q9w8e", pvc,
+        "nightly");
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = action.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+      assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("worker-without-agent").contains("thaws by itself"));
+      assertThat(log.at("error")).isEmpty();
+    }
+  }
+
+  @Test
+  void aSnapshotWhoseVolumeWasNotMountedIsRecordedAsSkippedWithTheAgentsReason() throws Exception {
+    ConsistencyBed.Volume v = bed.volume(false);
+    String name = "velero-" + v.pvc() + "-n0mnt";
+    LeaseStatus lease = bed.freezeAsWebhook(v, name, "nightly", 60);
+    assertThat(lease.getState()).isEqualTo(LeaseState.SKIPPED);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "nightly");
+    BackupItemResult r = action.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("not-frozen");
+    assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText()).contains(lease.getSkipCode());
+  }
+
+  @Test
+  void aSnapshotOfAnExistingContentAndOtherKindsAreLeftAlone() throws Exception {
+    ObjectNode fromContent = (ObjectNode) Items.JSON.readTree("""
+        {"apiVersion":"snapshot.storage.k8s.io/v1","kind":"VolumeSnapshot","metadata":{"name":"imported",
+         "namespace":"shop","uid":"0b8e4a4c-1f7e-4d22-8f0a-3b2c1d0e9f8a"},
+         "spec":{"source":{"volumeSnapshotContentName":"pre-provisioned-content"}}}""");
+    assertThat(action.execute(Items.request(fromContent, Items.backup("nightly", "")))).isEqualTo(
+        BackupItemResult.unchanged());
+  }
+}
