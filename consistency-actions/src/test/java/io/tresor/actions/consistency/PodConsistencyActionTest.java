@@ -1,0 +1,156 @@
+package io.tresor.actions.consistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.tresor.freeze.client.testing.ConsistencyBed;
+import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.client.testing.TestCluster;
+import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.proto.freeze.v1.LeaseState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The per-volume consistency report from the real agent's record: log lines, PVC Events, pod annotation. */
+class PodConsistencyActionTest {
+  private static ConsistencyBed bed;
+  private static PodConsistencyAction action;
+
+  @BeforeAll
+  static void start() throws Exception {
+    bed = new ConsistencyBed();
+    action = new PodConsistencyAction(new ClusterAccess(() -> bed.cluster.client,
+        bed.clientConfig(TestCluster.VELERO_TOKEN)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  private static List<Event> events(String pvc) {
+    return bed.cluster.client.v1().events().inNamespace(ConsistencyBed.NS).list().getItems().stream()
+        .filter(e -> pvc.equals(e.getInvolvedObject().getName())).toList();
+  }
+
+  private static JsonNode volumesAnnotation(BackupItemResult r) throws Exception {
+    return Items.JSON.readTree(r.item().path("metadata").path("annotations").path(ConsistencyAnnotations.VOLUMES)
+        .asText());
+  }
+
+  @Test
+  void aVolumeFrozenAtTheCutIsAnInfoLineAndANormalEventOnThePvc() throws Exception {
+    LoopExt4.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String name = "velero-" + v.pvc() + "-fr0zn";
+    assertThat(bed.freezeAsWebhook(v, name, "daily-0200", 60).getState()).isEqualTo(LeaseState.FROZEN);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "daily-0200");
+    Thread.sleep(50);
+    bed.cluster.cut(vs, Instant.now());
+    assertThat(v.fs().writable(5000)).as("thawed on the handle").isTrue();
+
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = action.execute(Items.request(Items.tree(v.pod()), Items.backup("daily-0200", "")));
+      assertThat(log.at("warn")).isEmpty();
+      JsonNode line = log.at("info").get(0);
+      assertThat(line.path("@message").asText())
+          .matches("consistency of volume " + v.pvc() + " \\(PVC shop/" + v.pvc() + "\\) of pod "
+              + v.pod().getMetadata().getName() + ": frozen \\d+ ms \\(thawed: snapshot handle\\)");
+      assertThat(line.path("namespace").asText()).isEqualTo("shop");
+      assertThat(line.path("pvc").asText()).isEqualTo(v.pvc());
+      assertThat(volumesAnnotation(r).path(v.pvc()).asText()).startsWith("frozen ");
+    }
+    assertThat(events(v.pvc())).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Normal");
+      assertThat(e.getReason()).isEqualTo("Frozen");
+      assertThat(e.getMessage()).startsWith("backup daily-0200: frozen ");
+      assertThat(e.getInvolvedObject().getKind()).isEqualTo("PersistentVolumeClaim");
+    });
+  }
+
+  @Test
+  void aSnapshotWithoutAnyFreezeRecordIsAWarningAndAWarningEvent() throws Exception {
+    ConsistencyBed.Volume v = bed.volume(false);
+    try (CapturedLog log = new CapturedLog()) {
+      action.execute(Items.request(Items.tree(v.pod()), Items.backup("daily-0300", "")));
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("no freeze was recorded"));
+    }
+    assertThat(events(v.pvc())).singleElement().extracting(Event::getType).isEqualTo("Warning");
+  }
+
+  @Test
+  void aFreezeOfAnotherBackupDoesNotCountForThisOne() throws Exception {
+    ConsistencyBed.Volume v = bed.volume(false);
+    // the agent skips it (nothing mounted), but under the other backup's name
+    assertThat(bed.freezeAsWebhook(v, "velero-" + v.pvc() + "-0th3r", "other-backup", 60).getState())
+        .isEqualTo(LeaseState.SKIPPED);
+    try (CapturedLog log = new CapturedLog()) {
+      action.execute(Items.request(Items.tree(v.pod()), Items.backup("daily-0400", "")));
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("no freeze was recorded"));
+    }
+  }
+
+  @Test
+  void fileSystemBackupAndDataMoverAreReportedAsNotEncryptedWithTheTenantsKey() throws Exception {
+    ConsistencyBed.Volume logs = bed.volume(false);
+    ConsistencyBed.Volume db = bed.volume(false);
+    Pod pod = bed.cluster.client.resource(new PodBuilder().withNewMetadata().withNamespace(ConsistencyBed.NS)
+        .withName("app-fs").withUid("3d5e7f90-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
+        .withAnnotations(Map.of(PodVolume.OPT_IN, "logs")).endMetadata()
+        .withNewSpec().withNodeName(ConsistencyBed.NODE)
+        .addNewVolume().withName("logs").withNewPersistentVolumeClaim().withClaimName(logs.pvc())
+        .endPersistentVolumeClaim().endVolume()
+        .addNewVolume().withName("db").withNewPersistentVolumeClaim().withClaimName(db.pvc())
+        .endPersistentVolumeClaim().endVolume()
+        .addNewContainer().withName("app").withImage("registry.example/app:3").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build()).create();
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = action.execute(Items.request(Items.tree(pod),
+          Items.backup("daily-0500", ",\"snapshotMoveData\":true")));
+      List<JsonNode> info = log.at("info");
+      assertThat(info).anySatisfy(l -> assertThat(l.path("@message").asText())
+          .contains("volume logs").contains("file-system copy").contains("not SSE-C encrypted with the tenant's key"));
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("volume db").contains("data mover").contains("not SSE-C encrypted with the tenant's key"));
+      assertThat(volumesAnnotation(r).fieldNames()).toIterable().containsExactly("logs", "db");
+    }
+  }
+
+  @Test
+  void aPodOnANodeWithoutAReachableAgentIsOneWarnLinePerVolumeAndTheItemIsKept() throws Exception {
+    String pvc = "data-elsewhere";
+    bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-1a2b3c4d-0000-4c8b-9d61-2f3a4b5c6d7e");
+    Pod pod = bed.cluster.runningPod(ConsistencyBed.NS, "elsewhere-0", "worker-without-agent", pvc);
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = action.execute(Items.request(Items.tree(pod), Items.backup("daily-0600", "")));
+      assertThat(r.item().path("kind").asText()).isEqualTo("Pod");
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("could not be read").contains("worker-without-agent"));
+    }
+  }
+
+  @Test
+  void podsWithoutPvcsNeedNoClusterAtAll() throws Exception {
+    PodConsistencyAction offline = new PodConsistencyAction(new ClusterAccess(() -> {
+      throw new AssertionError("no cluster access for a pod without PVCs");
+    }, bed.clientConfig(TestCluster.VELERO_TOKEN)));
+    ObjectNode pod = (ObjectNode) Items.JSON.readTree("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","namespace":"shop"},
+         "spec":{"nodeName":"worker-1","containers":[{"name":"web","image":"registry.example/web:1"}],
+          "volumes":[{"name":"tmp","emptyDir":{}}]},"status":{"phase":"Running"}}""");
+    assertThat(offline.execute(Items.request(pod, Items.backup("b", "")))).isEqualTo(BackupItemResult.unchanged());
+  }
+}
