@@ -41,8 +41,9 @@ public final class AdmissionReviewCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new MalformedReviewException("body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            var at = e.getLocation();
+            throw new MalformedReviewException("body is not valid JSON" + (at == null ? " (too deeply nested)"
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new MalformedReviewException("body could not be read as JSON");
         }

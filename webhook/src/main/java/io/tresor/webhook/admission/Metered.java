@@ -7,6 +7,10 @@ import io.tresor.webhook.policy.AdmissionRequest;
 /** Counts and times every decision by endpoint, kind, operation and decision. */
 public final class Metered implements AdmissionFunction {
 
+    private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(250L, 500L, 1_000L, 2_000L,
+            5_000L, 10_000L, 25_000L, 100_000L, 500_000L, 2_000_000L, 5_000_000L)
+            .map(java.time.Duration::ofNanos).map(d -> d.multipliedBy(1_000)).toArray(java.time.Duration[]::new);
+
     private final AdmissionFunction inner;
     private final MeterRegistry registry;
     private final String endpoint;
@@ -27,7 +31,8 @@ public final class Metered implements AdmissionFunction {
                 .tag("kind", request.kind())
                 .tag("operation", request.operation().name())
                 .tag("decision", response.decision())
-                .publishPercentileHistogram()
+                // fixed buckets around the 5 ms target keep the series count small
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         return response;

@@ -43,6 +43,11 @@ public final class PolicySource implements AutoCloseable {
         return source;
     }
 
+    /** Replaces the policy programmatically (the file, if any, wins again on its next change). */
+    public void use(PolicyConfig config) {
+        current.set(build(current.get().text(), config));
+    }
+
     public TenantPolicy policy() {
         return current.get().policy();
     }

@@ -4,20 +4,24 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** A serving certificate chain and its private key, parsed from PEM as OpenShift's service-ca writes them. */
 public record PemCredentials(PrivateKey key, List<X509Certificate> chain) {
@@ -71,14 +75,13 @@ public record PemCredentials(PrivateKey key, List<X509Certificate> chain) {
     }
 
     private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(pair.getPrivateKeyInfo());
                 }
                 if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(info);
                 }
                 // EC PARAMETERS blocks precede SEC1 keys; skip them
             }
@@ -89,8 +92,33 @@ public record PemCredentials(PrivateKey key, List<X509Certificate> chain) {
         throw new GeneralSecurityException("tls.key holds no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block");
     }
 
+    /** Converts with the JDK's own key factories, so no BouncyCastle provider needs registering. */
+    private static PrivateKey jdkKey(PrivateKeyInfo info) throws GeneralSecurityException, IOException {
+        String oid = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String algorithm = switch (oid) {
+            case "1.2.840.113549.1.1.1" -> "RSA";
+            case "1.2.840.10045.2.1" -> "EC";
+            case "1.3.101.112" -> "Ed25519";
+            default -> throw new GeneralSecurityException("tls.key uses an unsupported key algorithm (OID " + oid + ")");
+        };
+        if (algorithm.equals("EC") && info.getPrivateKeyAlgorithm().getParameters() == null) {
+            // SEC1 "EC PRIVATE KEY" carries the curve inside the key; the JDK wants it in the algorithm identifier
+            ECPrivateKey sec1 = ECPrivateKey.getInstance(info.parsePrivateKey());
+            if (sec1.getParametersObject() == null) {
+                throw new GeneralSecurityException("tls.key: EC PRIVATE KEY names no curve; write it with its parameters");
+            }
+            info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
+                    sec1.getParametersObject()), sec1);
+        }
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+    }
+
     /** A half-rotated pair (new cert, old key) must never be served: sign with the key, verify with the certificate. */
     private static void requireMatch(PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
+        if (!key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) {
+            throw new GeneralSecurityException("tls.key (" + key.getAlgorithm() + ") does not belong to the first "
+                    + "certificate of tls.crt (" + cert.getPublicKey().getAlgorithm() + ")");
+        }
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

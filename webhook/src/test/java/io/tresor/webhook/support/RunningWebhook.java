@@ -17,6 +17,7 @@ public final class RunningWebhook implements AutoCloseable {
     public final Path certDir;
     public final WebhookApp app;
     public final Https https;
+    public final PolicySource policySource;
 
     public RunningWebhook(PolicyConfig policy, ClusterView view, BooleanSupplier synced) throws Exception {
         this(policy, view, synced, Duration.ofMillis(100));
@@ -24,12 +25,13 @@ public final class RunningWebhook implements AutoCloseable {
 
     public RunningWebhook(PolicyConfig policy, ClusterView view, BooleanSupplier synced, Duration certPoll)
             throws Exception {
-        certificates = new TestCertificates();
+        certificates = TestCertificates.shared();
         certDir = Files.createTempDirectory("tresor-webhook-tls");
-        certificates.issue(certDir, TestCertificates.KeyFormat.RSA_PKCS1);
+        certificates.issue(certDir, TestCertificates.KeyFormat.EC_SEC1);
         ServerOptions options = new ServerOptions(certDir, null, "127.0.0.1", 0, 0, null, Duration.ZERO,
                 Duration.ofSeconds(5), certPoll);
-        app = new WebhookApp(options, PolicySource.of(policy), view, synced).start();
+        policySource = PolicySource.of(policy);
+        app = new WebhookApp(options, policySource, view, synced).start();
         https = new Https(certificates.clientContext(), app.httpsPort());
     }
 

@@ -41,6 +41,16 @@ public final class TestCertificates {
     private final KeyPair caKeys;
     private final X509Certificate ca;
 
+    private static TestCertificates shared;
+
+    /** One CA per test JVM: RSA key generation is slow on a busy 2-core machine. */
+    public static synchronized TestCertificates shared() throws GeneralSecurityException {
+        if (shared == null) {
+            shared = new TestCertificates();
+        }
+        return shared;
+    }
+
     public TestCertificates() throws GeneralSecurityException {
         caKeys = rsa();
         ca = sign(new X500Name("CN=tresor-test-ca"), caKeys, new X500Name("CN=tresor-test-ca"), caKeys, true);
@@ -65,7 +75,8 @@ public final class TestCertificates {
                 new X500Name("CN=tresor-test-ca"), caKeys, false);
         String certPem = pem(leaf) + pem(ca);
         String keyPem = switch (format) {
-            case RSA_PKCS1, EC_SEC1 -> pem(leafKeys.getPrivate());
+            case RSA_PKCS1 -> pem(leafKeys.getPrivate());
+            case EC_SEC1 -> sec1(leafKeys);
             case RSA_PKCS8, EC_PKCS8 -> pem(new JcaPKCS8Generator(leafKeys.getPrivate(), null));
         };
         Files.createDirectories(dir);
@@ -90,6 +101,21 @@ public final class TestCertificates {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(object);
+        }
+        return out.toString();
+    }
+
+    /** SEC1 with the curve inside, as openssl and service-ca write it (the JDK's PKCS#8 leaves it outside). */
+    private static String sec1(KeyPair keys) throws IOException {
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+                org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        org.bouncycastle.asn1.sec.ECPrivateKey withCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
+                inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+        StringWriter out = new StringWriter();
+        try (org.bouncycastle.util.io.pem.PemWriter writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+            writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", withCurve.getEncoded()));
         }
         return out.toString();
     }
