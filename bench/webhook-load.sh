@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Load benchmark of the tresor admission webhook (not part of CI).
+# Builds the webhook, starts the real server on 127.0.0.1 against a cluster snapshot (the test fixture), measures the
+# time to /readyz, drives it over TLS keep-alive with the table-case reviews (throughput, then latency at a fixed
+# rate), and ends with one line: rps=… p50_ms=… p99_ms=… rss_mb=…
+# Knobs (env): SECONDS_PER_PHASE (5), RATE (1000 reviews/s for the latency phase), CONNECTIONS (8),
+#              HTTPS_PORT (18443), ADMIN_PORT (18080), SKIP_BUILD (unset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+SECONDS_PER_PHASE="${SECONDS_PER_PHASE:-5}"
+RATE="${RATE:-1000}"
+CONNECTIONS="${CONNECTIONS:-8}"
+HTTPS_PORT="${HTTPS_PORT:-18443}"
+ADMIN_PORT="${ADMIN_PORT:-18080}"
+WORK="$(mktemp -d /tmp/tresor-webhook-bench.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  ./mvnw -B -q -pl webhook -am test-compile -DskipTests >&2
+fi
+./mvnw -B -q -pl webhook dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >&2
+CP="webhook/target/classes:webhook/target/test-classes:$(cat "$WORK/cp.txt")"
+
+"$JAVA" -cp "$CP" io.tresor.webhook.bench.BenchCertificates "$WORK/tls"
+
+start_ns=$(date +%s%N)
+"$JAVA" -Xmx256m -XX:+UseSerialGC -cp "$CP" io.tresor.webhook.WebhookMain --cert-dir "$WORK/tls" \
+  --cluster-snapshot webhook/src/test/resources/reviews/cluster.json --host 127.0.0.1 \
+  --https-port "$HTTPS_PORT" --admin-port "$ADMIN_PORT" --shutdown-delay-seconds 0 >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+ready=""
+for _ in $(seq 1 300); do
+  if curl -fsS "http://127.0.0.1:$ADMIN_PORT/readyz" >/dev/null 2>&1; then ready=yes; break; fi
+  sleep 0.02
+done
+if [ -z "$ready" ]; then echo "server not ready after 6 s:" >&2; cat "$WORK/server.log" >&2; exit 1; fi
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+echo "ready_ms=$ready_ms" >&2
+
+result=$(timeout $((SECONDS_PER_PHASE * 3 + 60)) "$JAVA" -cp "$CP" io.tresor.webhook.bench.LoadDriver "$HTTPS_PORT" \
+  "$WORK/tls/tls.crt" webhook/src/test/resources/reviews "$SECONDS_PER_PHASE" "$RATE" "$CONNECTIONS")
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+echo "$result rss_mb=$((rss_kb / 1024))"
