@@ -21,6 +21,15 @@ public final class WebhookMain {
     private WebhookMain() {
     }
 
+    private static void refreshDpa(InformerClusterView informers) {
+        try {
+            informers.refreshDpa();
+        } catch (RuntimeException e) {
+            // without the DPA the volume-data rule uses Velero's defaults; say so instead of failing the start
+            LOG.warn("cannot read the DataProtectionApplication: {}", e.getClass().getSimpleName());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         ServerOptions options;
@@ -43,7 +52,13 @@ public final class WebhookMain {
         } else {
             client = new KubernetesClientBuilder().build();
             InformerClusterView informers = new InformerClusterView(client, oadpNamespace);
-            informers.refreshDpa();
+            refreshDpa(informers);
+            // the DPA's defaults change what a backup does; follow them (the non-admin controller restarts on changes)
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "tresor-dpa-refresh");
+                thread.setDaemon(true);
+                return thread;
+            }).scheduleWithFixedDelay(() -> refreshDpa(informers), 60, 60, java.util.concurrent.TimeUnit.SECONDS);
             view = informers;
             synced = informers::synced;
         }
