@@ -4,6 +4,7 @@
 # time to /readyz, drives it over TLS keep-alive with the table-case reviews (throughput, then latency at a fixed
 # rate), and ends with one line: rps=… p50_ms=… p99_ms=… rss_mb=…
 # Knobs (env): SECONDS_PER_PHASE (5), RATE (1000 reviews/s for the latency phase), CONNECTIONS (8),
+#              WARMUP_SECONDS (10: closed-loop warm-up before measuring, so the JIT reaches steady state),
 #              HTTPS_PORT (18443), ADMIN_PORT (18080), SKIP_BUILD (unset),
 #              AOT (1: a first, unmeasured start records a JDK 25 AOT cache that the measured start uses, as the
 #              container image would ship it; 0: plain JVM start).
@@ -14,6 +15,7 @@ JAVA="$JAVA_HOME/bin/java"
 SECONDS_PER_PHASE="${SECONDS_PER_PHASE:-5}"
 RATE="${RATE:-1000}"
 CONNECTIONS="${CONNECTIONS:-8}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
 HTTPS_PORT="${HTTPS_PORT:-18443}"
 AOT="${AOT:-1}"
 ADMIN_PORT="${ADMIN_PORT:-18080}"
@@ -66,14 +68,21 @@ if [ "$AOT" = 1 ]; then
   # training run: start, serve a short burst of reviews, stop; the JVM writes the cache at exit
   start_server -XX:AOTCacheOutput="$WORK/webhook.aot"
   "$JAVA" -cp "$CP" io.tresor.webhook.bench.LoadDriver "$HTTPS_PORT" "$WORK/tls/tls.crt" \
-    webhook/src/test/resources/reviews 1 200 2 >/dev/null
+    webhook/src/test/resources/reviews 2 500 4 3 >/dev/null 2>&1
   stop_server
   if [ -f "$WORK/webhook.aot" ]; then JVM_FLAGS=(-XX:AOTCache="$WORK/webhook.aot"); fi
 fi
 start_server "${JVM_FLAGS[@]}"
 echo "ready_ms=$ready_ms (${JVM_FLAGS[*]:-no AOT cache})" >&2
 
-result=$(timeout $((SECONDS_PER_PHASE * 3 + 60)) "$JAVA" -cp "$CP" io.tresor.webhook.bench.LoadDriver "$HTTPS_PORT" \
-  "$WORK/tls/tls.crt" webhook/src/test/resources/reviews "$SECONDS_PER_PHASE" "$RATE" "$CONNECTIONS")
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+ticks_before=$(cpu_ticks)
+result=$(timeout $((SECONDS_PER_PHASE * 2 + WARMUP_SECONDS + 60)) "$JAVA" -cp "$CP" io.tresor.webhook.bench.LoadDriver "$HTTPS_PORT" \
+  "$WORK/tls/tls.crt" webhook/src/test/resources/reviews "$SECONDS_PER_PHASE" "$RATE" "$CONNECTIONS" "$WARMUP_SECONDS" \
+  2>"$WORK/driver.err")
+ticks=$(( $(cpu_ticks) - ticks_before ))
+requests=$(sed -n 's/^requests=//p' "$WORK/driver.err")
+# server CPU per review: what the box could do with free cores, independent of other load on a shared machine
+echo "requests=$requests server_cpu_us_per_review=$(( ticks * 1000000 / $(getconf CLK_TCK) / requests )) load=$(cut -d' ' -f1 /proc/loadavg)" >&2
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 echo "$result rss_mb=$((rss_kb / 1024))"
