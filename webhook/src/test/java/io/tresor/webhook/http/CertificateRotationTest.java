@@ -74,18 +74,19 @@ class CertificateRotationTest {
                     return null;
                 }));
             }
-            Thread.sleep(400);
+            Thread.sleep(300);
             X509Certificate second = webhook.certificates.issue(webhook.certDir, KeyFormat.EC_PKCS8);
-            Thread.sleep(600);
+            await(() -> servedSerials.contains(second.getSerialNumber()));
             X509Certificate third = webhook.certificates.issue(webhook.certDir, KeyFormat.RSA_PKCS8);
-            Thread.sleep(600);
+            await(() -> servedSerials.contains(third.getSerialNumber()));
+            Thread.sleep(200);
             running.set(false);
             for (Future<?> worker : workers) {
                 worker.get();
             }
             pool.shutdownNow();
             assertThat(failures).isEmpty();
-            assertThat(ok.get()).isGreaterThan(100);
+            assertThat(ok.get()).isGreaterThan(50);
             assertThat(webhook.app.certificates().reloads()).isEqualTo(2);
             assertThat(webhook.app.certificates().notAfter()).isEqualTo(third.getNotAfter().toInstant());
             assertThat(servedSerials).contains(second.getSerialNumber(), third.getSerialNumber());
@@ -103,6 +104,14 @@ class CertificateRotationTest {
             assertThat(webhook.app.certificates().reloads()).isZero();
             assertThat(webhook.app.certificates().notAfter()).isEqualTo(before);
             assertThat(webhook.https.review("/validate", valid.reviewBytes()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** Waits (bounded) until fresh handshakes see a rotated certificate; slow machines need longer than fast ones. */
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
     }
 
