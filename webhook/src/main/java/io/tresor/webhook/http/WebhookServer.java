@@ -1,6 +1,7 @@
 package io.tresor.webhook.http;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,6 +42,8 @@ public final class WebhookServer implements AutoCloseable {
         this.https = Javalin.create(config -> {
             quiet(config);
             config.http.maxRequestSize = ReviewEndpoint.MAX_BODY_BYTES + 1L;
+            // reviews are answered in a few hundred bytes; the compressing output wrapper cost more CPU than it saved
+            config.http.compressionStrategy = CompressionStrategy.NONE;
             config.jetty.modifyServer(server -> server.setStopTimeout(listen.drain().toMillis()));
             config.jetty.addConnector((server, httpConfig) -> {
                 HttpConfiguration secure = new HttpConfiguration(httpConfig);
