@@ -93,6 +93,9 @@ class DeployManifestsTest {
                 .path("service.beta.openshift.io/serving-cert-secret-name").asText()).isEqualTo(tlsSecret);
         assertThat(kind("PodDisruptionBudget").get(0).path("spec").path("minAvailable").asInt()).isEqualTo(1);
         assertThat(kind("NetworkPolicy")).hasSize(1);
+        // admission port only from the host network (the kube-apiserver), never from tenant pods
+        assertThat(kind("NetworkPolicy").get(0).path("spec").path("ingress").get(0).toString())
+                .contains("policy-group.network.openshift.io/host-network", "8443");
         assertThat(kind("ServiceMonitor")).hasSize(1);
     }
 

@@ -114,10 +114,15 @@ class TransportTest {
     @Test
     void metricsCountDecisionsAndExposeCertificateExpiry() throws Exception {
         webhook.https.review("/validate", valid.reviewBytes());
+        String crafted = new String(valid.reviewBytes(), StandardCharsets.UTF_8)
+                .replace("\"kind\":\"NonAdminBackupStorageLocation\"", "\"kind\":\"Crafted123\"");
+        assertThat(webhook.https.review("/validate", crafted.getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(200);
         String metrics = io.tresor.webhook.support.Https.get(webhook.app.adminPort(), "/metrics").body();
         assertThat(metrics).contains("tresor_webhook_admission_seconds_count{decision=\"allowed\",endpoint=\"validate\","
                 + "kind=\"NonAdminBackupStorageLocation\",operation=\"CREATE\"}");
         assertThat(metrics).contains("tresor_webhook_admission_seconds_bucket{").contains("le=\"0.005\"");
+        assertThat(metrics).contains("kind=\"other\"").doesNotContain("Crafted123");
         assertThat(metrics).containsPattern("tresor_webhook_certificate_expiry_seconds 25\\d{5}\\.0");
         assertThat(metrics).contains("tresor_webhook_aws_plugin_supported 1.0");
     }
