@@ -87,9 +87,21 @@ public final class WebhookServer implements AutoCloseable {
         config.startup.showOldJavalinVersionWarning = false;
     }
 
+    /** Starts both listeners side by side (start-up time counts: the replica is useless until it is ready). */
     public WebhookServer start() {
-        admin.start();
+        java.util.concurrent.CompletableFuture<Void> probes =
+                java.util.concurrent.CompletableFuture.runAsync(admin::start, runnable -> {
+                    Thread thread = new Thread(runnable, "tresor-admin-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
         https.start();
+        try {
+            probes.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            https.stop();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         readiness.serving(true);
         LOG.info("admission on https://{}:{}, probes and metrics on http://{}:{}", listen.host(), httpsPort(),
                 listen.host(), adminPort());
