@@ -4,9 +4,9 @@
 # freeze_call: Freeze RPC round trip (TokenReview, cluster checks, FIFREEZE) from a gRPC client;
 # thaw_after_handle: the snapshot content gets its handle in the (mock) API server → a blocked
 # write in the volume goes through; lease_overrun: worst delay of an expired lease's thaw.
-# Usage: freeze-agent/bench/freeze.sh [freezes=30] [handles=15] [leases=5]
+# Usage: bench/freeze.sh [freezes=30] [handles=15] [leases=5]
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [ "$(id -u)" != 0 ]; then
   echo "bench/freeze.sh: needs root (loop device, mount, FIFREEZE)" >&2
