@@ -29,6 +29,12 @@ class PluginLifecycleIT {
             "RestoreItemActionV2", "DeleteItemAction", "ObjectStore", "VolumeSnapshotter", "ItemBlockAction");
     private static final Pattern NAME = Pattern.compile(
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/[^/]+");
+    /** What the shipped executable registers ("kind name"); test trees add the test kit's {@link #TEST_ACTIONS}. */
+    static final List<String> SHIPPED = List.of(
+            "BackupItemActionV2 tresor.io/volumesnapshot-thaw",
+            "BackupItemActionV2 tresor.io/pod-consistency",
+            "RestoreItemActionV2 tresor.io/consistency-cleanup");
+    static final int TEST_ACTIONS = 10;
 
     @Test
     void withoutTheMagicCookieItExplainsOnStderrExitsOneAndPrintsNothingOnStdout() throws Exception {
@@ -93,7 +99,7 @@ class PluginLifecycleIT {
                     .streamStdio(com.google.protobuf.Empty.getDefaultInstance(), stdio);
             brokerRequests.onNext(io.tresor.proto.goplugin.ConnInfo.newBuilder().setServiceId(1).build());
 
-            assertThat(listPlugins(plugin).getPluginsList()).isEmpty(); // a round trip after the streams opened
+            assertThat(listPlugins(plugin).getPluginsList()).hasSize(SHIPPED.size()); // a round trip after the streams opened
             assertThat(broker.events()).as("broker stream open, nothing sent").isEmpty();
             assertThat(stdio.events()).as("stdio stream open, nothing sent").isEmpty();
 
@@ -120,8 +126,8 @@ class PluginLifecycleIT {
         try (PluginProcess a = PluginProcess.start(PluginTrees.shipped());
              PluginProcess b = PluginProcess.start(PluginTrees.shipped())) {
             assertThat(a.handshake().address()).isNotEqualTo(b.handshake().address());
-            assertThat(listPlugins(a).getPluginsList()).isEmpty();
-            assertThat(listPlugins(b).getPluginsList()).isEmpty();
+            assertThat(listPlugins(a).getPluginsList()).hasSize(SHIPPED.size());
+            assertThat(listPlugins(b).getPluginsList()).hasSize(SHIPPED.size());
             assertThat(a.shutdown().status()).isZero();
             assertThat(b.shutdown().status()).isZero();
         }
@@ -130,7 +136,8 @@ class PluginLifecycleIT {
     @Test
     void theShippedExecutableListsNoPlaceholderActions() throws Exception {
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
-            assertThat(listPlugins(plugin).getPluginsList()).isEmpty();
+            assertThat(listPlugins(plugin).getPluginsList()).extracting(p -> p.getKind() + " " + p.getName())
+                    .containsExactlyInAnyOrderElementsOf(SHIPPED);
             assertThat(plugin.shutdown().status()).isZero();
             assertThat(warnOrErrorLines(plugin.stderrLines())).as("a quiet start counts no Velero warnings").isEmpty();
         }
@@ -141,7 +148,7 @@ class PluginLifecycleIT {
         Path launcher = PluginTrees.withTestActions();
         try (PluginProcess plugin = PluginProcess.start(launcher)) {
             List<PluginIdentifier> plugins = listPlugins(plugin).getPluginsList();
-            assertThat(plugins).hasSize(10);
+            assertThat(plugins).hasSize(TEST_ACTIONS + SHIPPED.size());
             for (PluginIdentifier id : plugins) {
                 assertThat(id.getCommand()).isEqualTo(launcher.toString());
                 assertThat(KINDS).contains(id.getKind());
@@ -161,7 +168,7 @@ class PluginLifecycleIT {
                 "--some-future-flag", "value", "--bool-flag", "-x", "--profiler-address=localhost:6060",
                 "positional");
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.withTestActions(), args, Map.of())) {
-            assertThat(listPlugins(plugin).getPluginsCount()).isEqualTo(10);
+            assertThat(listPlugins(plugin).getPluginsCount()).isEqualTo(TEST_ACTIONS + SHIPPED.size());
             assertThat(plugin.shutdown().status()).isZero();
         }
     }

@@ -1,5 +1,6 @@
 package io.tresor.plugin.main;
 
+import io.tresor.actions.consistency.ConsistencyActions;
 import io.tresor.plugin.ActionRegistrar;
 import io.tresor.plugin.VeleroPlugin;
 import io.tresor.plugin.goplugin.StdoutGuard;
@@ -32,6 +33,8 @@ public final class TresorPlugin {
 
     /** tresor's own actions (added with their issues), then any registrar found on the class path. */
     static void registerActions(VeleroPlugin.Builder plugin) {
+        // tresor.io/volumesnapshot-thaw, tresor.io/pod-consistency, tresor.io/consistency-cleanup
+        ConsistencyActions.register(plugin);
         for (ActionRegistrar registrar : ServiceLoader.load(ActionRegistrar.class)) {
             registrar.register(plugin);
         }
