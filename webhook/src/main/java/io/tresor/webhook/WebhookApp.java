@@ -34,6 +34,12 @@ public final class WebhookApp implements AutoCloseable {
 
     public WebhookApp(ServerOptions options, PolicySource policy, ClusterView view, BooleanSupplier synced)
             throws IOException, GeneralSecurityException {
+        this(options, policy, view, synced, null);
+    }
+
+    /** @param freeze the {@code /freeze} decision (never fails closed: it always allows), or null to not serve it */
+    public WebhookApp(ServerOptions options, PolicySource policy, ClusterView view, BooleanSupplier synced,
+            AdmissionFunction freeze) throws IOException, GeneralSecurityException {
         this.policy = policy;
         this.readiness = new Readiness(synced);
         this.certificates = new CertificateReloader(options.certDir());
@@ -47,8 +53,9 @@ public final class WebhookApp implements AutoCloseable {
         AdmissionFunction validate = new Metered(new FailClosed(new Validation(policy::policy, view)), registry,
                 "validate");
         AdmissionFunction mutate = new Metered(new FailClosed(new Mutation(policy::binding)), registry, "mutate");
+        AdmissionFunction frozen = freeze == null ? null : new Metered(freeze, registry, "freeze");
         this.server = new WebhookServer(new WebhookServer.Listen(options.host(), options.httpsPort(),
-                options.adminPort(), options.drain()), certificates, validate, mutate, readiness, registry);
+                options.adminPort(), options.drain()), certificates, validate, mutate, frozen, readiness, registry);
         certificates.watch(options.certPoll());
         policy.watch(options.certPoll().multipliedBy(5));
     }

@@ -62,7 +62,9 @@ public final class WebhookMain {
             view = informers;
             synced = informers::synced;
         }
-        WebhookApp app = new WebhookApp(options, policy, view, synced).start();
+        io.tresor.webhook.admission.AdmissionFunction freeze = client == null ? null
+                : FreezeWiring.create(client, oadpNamespace, System.getenv());
+        WebhookApp app = new WebhookApp(options, policy, view, synced, freeze).start();
         LOG.info("tresor-webhook listening after {} ms", (System.nanoTime() - started) / 1_000_000);
         CountDownLatch stopped = new CountDownLatch(1);
         KubernetesClient closing = client;
@@ -75,6 +77,7 @@ public final class WebhookMain {
                 Thread.currentThread().interrupt();
             }
             app.close();
+            FreezeWiring.close();
             if (closing != null) {
                 closing.close();
             }

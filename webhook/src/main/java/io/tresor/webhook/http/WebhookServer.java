@@ -33,6 +33,12 @@ public final class WebhookServer implements AutoCloseable {
 
     public WebhookServer(Listen listen, CertificateReloader certificates, AdmissionFunction validate,
             AdmissionFunction mutate, Readiness readiness, PrometheusMeterRegistry registry) {
+        this(listen, certificates, validate, mutate, null, readiness, registry);
+    }
+
+    /** @param freeze {@code /freeze} (VolumeSnapshot admission → node freeze agents), or null when not served */
+    public WebhookServer(Listen listen, CertificateReloader certificates, AdmissionFunction validate,
+            AdmissionFunction mutate, AdmissionFunction freeze, Readiness readiness, PrometheusMeterRegistry registry) {
         this.listen = listen;
         this.readiness = readiness;
         AdmissionReviewCodec codec = new AdmissionReviewCodec();
@@ -60,6 +66,9 @@ public final class WebhookServer implements AutoCloseable {
             });
             config.routes.post("/validate", new ReviewEndpoint(codec, validate));
             config.routes.post("/mutate", new ReviewEndpoint(codec, mutate));
+            if (freeze != null) {
+                config.routes.post("/freeze", new ReviewEndpoint(codec, freeze));
+            }
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request to {} failed: {}", ctx.path(), e.getClass().getName());
                 ReviewEndpoint.plain(ctx, 500, "internal error");
