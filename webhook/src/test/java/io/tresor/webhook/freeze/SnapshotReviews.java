@@ -13,6 +13,12 @@ final class SnapshotReviews {
     /** A VolumeSnapshot CREATE; {@code source} is the JSON of spec.source. */
     static byte[] volumeSnapshot(String requestUid, String namespace, String name, String source, String user,
             boolean dryRun) {
+        return volumeSnapshot(requestUid, namespace, name, UUID.randomUUID().toString(), source, user, dryRun);
+    }
+
+    /** The same with the object's UID (the one the stored object will have). */
+    static byte[] volumeSnapshot(String requestUid, String namespace, String name, String objectUid, String source,
+            String user, boolean dryRun) {
         String object = """
                 {"apiVersion":"snapshot.storage.k8s.io/v1","kind":"VolumeSnapshot",
                  "metadata":{"name":"%2$s","generateName":"velero-","namespace":"%1$s","uid":"%3$s",
@@ -20,7 +26,7 @@ final class SnapshotReviews {
                   "labels":{"velero.io/backup-name":"nightly-1","velero.io/backup-uid":"5f1c2a9e-7d1b-4c3e-9a55-0c7d2b1e4f10"},
                   "managedFields":[{"manager":"velero-server","operation":"Update","apiVersion":"snapshot.storage.k8s.io/v1"}]},
                  "spec":{"source":%4$s,"volumeSnapshotClassName":"csi-aws-vsc"}}
-                """.formatted(namespace, name, UUID.randomUUID(), source);
+                """.formatted(namespace, name, objectUid, source);
         return review(requestUid, "snapshot.storage.k8s.io", "v1", "VolumeSnapshot", "volumesnapshots", namespace, name,
                 object, user, dryRun);
     }
