@@ -20,6 +20,7 @@ public final class ClusterAccess {
   private final FreezeClientConfig config;
   private volatile KubernetesClient client;
   private volatile FreezeClient freeze;
+  private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
   public ClusterAccess(Supplier<KubernetesClient> clientFactory, FreezeClientConfig config) {
     this.clientFactory = clientFactory;
@@ -30,6 +31,24 @@ public final class ClusterAccess {
   public static ClusterAccess fromEnvironment() {
     return new ClusterAccess(() -> new KubernetesClientBuilder().build(),
         FreezeClientConfig.fromEnvironment(System.getenv(), CALL_TIMEOUT));
+  }
+
+  /**
+   * Starts creating the clients on a daemon thread, once. Called from AppliesTo, which Velero asks when a backup
+   * starts, long before the first item: the ~1-2 s of class loading and set-up then never delay an item.
+   */
+  public void warmUp() {
+    if (warming.compareAndSet(false, true)) {
+      Thread t = new Thread(() -> {
+        try {
+          freeze();
+        } catch (RuntimeException e) {
+          // the first real use reports the problem where it matters: on an item
+        }
+      }, "tresor-cluster-warm-up");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   public synchronized KubernetesClient kube() {

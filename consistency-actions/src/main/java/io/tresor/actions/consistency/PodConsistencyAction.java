@@ -33,6 +33,7 @@ public final class PodConsistencyAction implements BackupItemAction {
 
   @Override
   public ResourceSelector appliesTo() {
+    cluster.warmUp();
     return ResourceSelector.resources("pods");
   }
 

@@ -36,6 +36,7 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
 
   @Override
   public ResourceSelector appliesTo() {
+    cluster.warmUp();
     return ResourceSelector.resources("volumesnapshots.snapshot.storage.k8s.io");
   }
 
