@@ -10,6 +10,7 @@ import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
+import io.tresor.proto.freeze.v1.SnapshotKind;
 import io.tresor.proto.freeze.v1.SnapshotRef;
 import io.tresor.proto.freeze.v1.ThawCause;
 import java.util.ArrayList;
@@ -50,8 +51,12 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
       // a snapshot of an existing content (or not a snapshot at all) was never frozen by tresor
       return BackupItemResult.unchanged();
     }
-    SnapshotRef ref = SnapshotRef.newBuilder().setNamespace(namespace).setName(name)
-        .setUid(Json.text(vs, "metadata", "uid")).build();
+    String group = Json.text(vs, "status", "volumeGroupSnapshotName");
+    // a member of a group snapshot was frozen under the group's admission (the members appear after the cut)
+    SnapshotRef ref = group.isEmpty()
+        ? SnapshotRef.newBuilder().setNamespace(namespace).setName(name).setUid(Json.text(vs, "metadata", "uid")).build()
+        : SnapshotRef.newBuilder().setNamespace(namespace).setName(group).setKind(SnapshotKind.VOLUME_GROUP_SNAPSHOT)
+            .build();
     Verdict verdict;
     try {
       verdict = thawOnNodes(namespace, name, pvc, ref);

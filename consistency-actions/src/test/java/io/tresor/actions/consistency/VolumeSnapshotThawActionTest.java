@@ -115,6 +115,32 @@ class VolumeSnapshotThawActionTest {
   }
 
   @Test
+  void aMemberOfAGroupSnapshotThawsTheGroupsFreezeOfItsPvc() throws Exception {
+    LoopExt4.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String admission = java.util.UUID.randomUUID().toString();
+    try (var webhook = bed.client(TestCluster.WEBHOOK_TOKEN)) {
+      LeaseStatus lease = webhook.freeze(ConsistencyBed.NODE, io.tresor.proto.freeze.v1.FreezeRequest.newBuilder()
+          .setNamespace(ConsistencyBed.NS).setPvc(v.pvc()).setPv(v.pv()).addPodUids(v.pod().getMetadata().getUid())
+          .setVolumeSnapshot(io.tresor.proto.freeze.v1.SnapshotRef.newBuilder().setNamespace(ConsistencyBed.NS)
+              .setName("velero-orders-7f2k").setAdmissionRequestUid(admission).setBackupName("nightly")
+              .setKind(io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT))
+          .setLeaseSeconds(60).build());
+      assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    }
+    // the member snapshot the snapshot controller created after the group's cut
+    ObjectNode member = Items.tree(bed.cluster.veleroSnapshot(ConsistencyBed.NS, "snapshot-4b1c9e0d" + v.pvc(),
+        v.pvc(), "nightly"));
+    member.putObject("status").put("volumeGroupSnapshotName", "velero-orders-7f2k").put("readyToUse", true);
+    CompletableFuture<Void> blocked = v.fs().write();
+    Thread.sleep(200);
+    assertThat(blocked).isNotDone();
+    BackupItemResult r = action.execute(Items.request(member, Items.backup("nightly", "")));
+    blocked.get(5, TimeUnit.SECONDS);
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
+  }
+
+  @Test
   void aSnapshotOfAnExistingContentAndOtherKindsAreLeftAlone() throws Exception {
     ObjectNode fromContent = (ObjectNode) Items.JSON.readTree("""
         {"apiVersion":"snapshot.storage.k8s.io/v1","kind":"VolumeSnapshot","metadata":{"name":"imported",
