@@ -280,9 +280,11 @@ public final class FreezeAgent {
     Optional<FreezeLease> lease = ledger.find(leaseId);
     if (lease.isPresent() && lease.get().active()) {
       // The timer runs on the monotonic clock, leases on the wall clock: never end one early.
-      long early = Duration.between(now(), lease.get().expiresAt()).toMillis();
-      if (early > 0) {
-        timers.put(leaseId, p.scheduler().schedule(() -> expire(leaseId), early, TimeUnit.MILLISECONDS));
+      // Round up: truncating to milliseconds would end a lease up to 1 ms early.
+      long earlyNanos = Duration.between(now(), lease.get().expiresAt()).toNanos();
+      if (earlyNanos > 0) {
+        long earlyMs = (earlyNanos + 999_999) / 1_000_000;
+        timers.put(leaseId, p.scheduler().schedule(() -> expire(leaseId), earlyMs, TimeUnit.MILLISECONDS));
         return;
       }
       // A snapshot that was never seen means its admission never turned into an object.
