@@ -1,5 +1,6 @@
 package io.tresor.webhook.freeze;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tresor.freeze.client.AgentUnavailableException;
 import io.tresor.freeze.client.FreezeClient;
@@ -29,8 +30,7 @@ public final class FreezeAdmission implements AdmissionFunction {
     private final FreezeTargets targets;
     private final FreezeClient agents;
 
-    public FreezeAdmission(FreezeSettings settings, io.fabric8.kubernetes.client.KubernetesClient client,
-            FreezeClient agents) {
+    public FreezeAdmission(FreezeSettings settings, KubernetesClient client, FreezeClient agents) {
         this.settings = settings;
         this.targets = new FreezeTargets(client);
         this.agents = agents;

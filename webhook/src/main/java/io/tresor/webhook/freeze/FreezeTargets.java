@@ -76,12 +76,12 @@ final class FreezeTargets {
         List<Target> out = new ArrayList<>();
         byNode.forEach((node, pods) -> {
             List<String> uids = pods.stream().filter(p -> {
-                boolean out1 = optedOut(p.getMetadata().getAnnotations());
-                if (out1) {
+                boolean optedOut = optedOut(p.getMetadata().getAnnotations());
+                if (optedOut) {
                     skipped.accept("pod " + namespace + "/" + p.getMetadata().getName() + " opted out (" + OPT_OUT
                             + ": \"false\")");
                 }
-                return !out1;
+                return !optedOut;
             }).map(p -> p.getMetadata().getUid()).toList();
             // one pod's opt-out spares the whole filesystem: a freeze would block that pod's writes too
             if (!uids.isEmpty() && uids.size() == pods.size()) {
