@@ -42,6 +42,8 @@ public final class ClusterAccess {
       Thread t = new Thread(() -> {
         try {
           freeze();
+          // one real request sets up the HTTP client, TLS and JSON decoding before the first item needs them
+          kube().pods().inNamespace(config.agentNamespace()).withLabelSelector(config.agentLabelSelector()).list();
         } catch (RuntimeException e) {
           // the first real use reports the problem where it matters: on an item
         }
