@@ -14,6 +14,9 @@ import io.tresor.webhook.policy.AdmissionRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,11 @@ public final class FreezeAdmission implements AdmissionFunction {
     private final FreezeSettings settings;
     private final FreezeTargets targets;
     private final FreezeClient agents;
+    private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "tresor-freeze-call");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public FreezeAdmission(FreezeSettings settings, KubernetesClient client, FreezeClient agents) {
         this.settings = settings;
@@ -47,9 +55,12 @@ public final class FreezeAdmission implements AdmissionFunction {
         SnapshotTrigger t = trigger.get();
         List<String> warnings = new ArrayList<>();
         try {
-            for (FreezeTargets.Target target : targets.resolve(t, skip -> warnings.add(notFrozen(t, skip)))) {
-                freeze(request.uid(), t, target).ifPresent(warnings::add);
-            }
+            List<FreezeTargets.Target> all = targets.resolve(t, skip -> warnings.add(notFrozen(t, skip)));
+            // all PVCs of a group (and RWX volumes on several nodes) are frozen at the same moment, not one by one
+            List<CompletableFuture<Optional<String>>> calls = all.stream()
+                    .map(target -> CompletableFuture.supplyAsync(() -> freeze(request.uid(), t, target), callers))
+                    .toList();
+            calls.forEach(call -> call.join().ifPresent(warnings::add));
         } catch (KubernetesClientException e) {
             warnings.add(notFrozen(t, "cannot read the volume's objects (" + e.getCode() + ")"));
         } catch (RuntimeException e) {
