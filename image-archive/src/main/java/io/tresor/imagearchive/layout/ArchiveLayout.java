@@ -1,0 +1,116 @@
+package io.tresor.imagearchive.layout;
+
+import io.tresor.imagearchive.Digest;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Object keys of the image archive under a storage location's prefix (DESIGN §5); pure, no I/O.
+ *
+ * <p>Everything lives under {@code <prefix>/plugins/tresor/} because Velero marks a location Unavailable when its
+ * prefix holds any other top-level directory than its own.
+ */
+public final class ArchiveLayout {
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
+    // Velero backup names are DNS-1123 subdomains; refusing anything else keeps keys from escaping their directory.
+    private static final Pattern BACKUP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    private final String root;
+
+    /** @param prefix the storage location's {@code objectStorage.prefix}, may be empty or null */
+    public ArchiveLayout(String prefix) {
+        String p = prefix == null ? "" : prefix.strip();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        this.root = (p.isEmpty() ? "" : p + "/") + "plugins/tresor/";
+    }
+
+    /** {@code <prefix>/plugins/tresor/}. */
+    public String root() {
+        return root;
+    }
+
+    /** {@code <prefix>/} (empty for no prefix): where Velero's own top-level directories live. */
+    public String locationPrefix() {
+        return root.substring(0, root.length() - "plugins/tresor/".length());
+    }
+
+    /** Directory of all blobs written with the key of that fingerprint. */
+    public String blobDirectory(String keyFingerprint) {
+        return root + "k-" + checkFingerprint(keyFingerprint) + "/blobs/sha256/";
+    }
+
+    public String blob(String keyFingerprint, Digest digest) {
+        return blobDirectory(keyFingerprint) + digest.hex();
+    }
+
+    /** Inverse of {@link #blob}: the digest of a blob key of that fingerprint, empty for any other key. */
+    public Optional<Digest> blobDigest(String keyFingerprint, String key) {
+        String dir = blobDirectory(keyFingerprint);
+        if (!key.startsWith(dir)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Digest(key.substring(dir.length())));
+        } catch (IllegalArgumentException notABlob) {
+            return Optional.empty();
+        }
+    }
+
+    public String backupsDirectory() {
+        return root + "backups/";
+    }
+
+    public String imageIndex(String veleroBackup) {
+        return backupsDirectory() + checkBackup(veleroBackup) + "/images.json";
+    }
+
+    /** The backup name of an {@code images.json} key, empty for any other key. */
+    public Optional<String> imageIndexBackup(String key) {
+        String dir = backupsDirectory();
+        if (!key.startsWith(dir) || !key.endsWith("/images.json")) {
+            return Optional.empty();
+        }
+        String name = key.substring(dir.length(), key.length() - "/images.json".length());
+        return BACKUP_NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+    }
+
+    public String inProgressDirectory() {
+        return root + "inprogress/";
+    }
+
+    public String inProgress(String veleroBackup) {
+        return inProgressDirectory() + checkBackup(veleroBackup);
+    }
+
+    /** State of the two-pass blob sweep (candidates of the previous pass); not key material. */
+    public String sweepState() {
+        return root + "gc/sweep.json";
+    }
+
+    /** Velero's own directory of backups under the prefix; a sub-directory per existing Velero backup. */
+    public String veleroBackupsDirectory() {
+        return locationPrefix() + "backups/";
+    }
+
+    private static String checkFingerprint(String fp) {
+        Objects.requireNonNull(fp, "keyFingerprint");
+        if (!FINGERPRINT.matcher(fp).matches()) {
+            throw new IllegalArgumentException("not a key fingerprint: '" + fp + "' (32 lower-case hex characters)");
+        }
+        return fp;
+    }
+
+    private static String checkBackup(String name) {
+        if (name == null || !BACKUP_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a Velero backup name: '" + name
+                    + "' (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,231 @@
+package io.tresor.imagearchive.s3;
+
+import io.tresor.imagearchive.Digest;
+import io.tresor.imagearchive.layout.ArchiveLayout;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The image archive of one storage location in S3: content-addressed blobs and JSON documents, all SSE-C encrypted
+ * with the location's key. Thread-safe.
+ *
+ * <p>Only HTTP 404 means "absent": a 400/403 to an SSE-C request means another key wrote the object and is reported as
+ * {@link SseKeyMismatchException}, never answered with an upload over it.
+ */
+public final class S3BlobStore implements AutoCloseable {
+    /** Part size of multipart uploads: the memory one upload holds at a time. */
+    public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final StorageLocation location;
+    private final SseCustomerKey key;
+    private final ArchiveLayout layout;
+    private final int partSize;
+
+    /**
+     * @param s3       client for the location (see {@link S3ClientFactory}); closed with this store
+     * @param partSize multipart part size in bytes, at least 5 MiB (S3's minimum for all but the last part)
+     */
+    public S3BlobStore(S3Client s3, StorageLocation location, SseCustomerKey key, int partSize) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.location = Objects.requireNonNull(location, "location");
+        this.key = Objects.requireNonNull(key, "key: the image archive writes SSE-C encrypted blobs only");
+        if (partSize < 5 * 1024 * 1024) {
+            throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum of 5 MiB");
+        }
+        this.partSize = partSize;
+        this.layout = new ArchiveLayout(location.prefix());
+    }
+
+    /** Opens the store of a location: reads its key and builds the client ({@code credentialsFile} may be null). */
+    public static S3BlobStore open(StorageLocation location, SseCustomerKeySource keySource, byte[] credentialsFile) {
+        location.requireCustomerKey();
+        SseCustomerKey key;
+        try {
+            key = keySource.read();
+        } catch (java.io.IOException e) {
+            throw new ArchiveStoreException("storage location " + location.name() + ": cannot read its SSE-C key: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveStoreException("storage location " + location.name() + ": " + e.getMessage(), e);
+        }
+        return new S3BlobStore(S3ClientFactory.create(location, credentialsFile), location, key, DEFAULT_PART_SIZE);
+    }
+
+    public ArchiveLayout layout() {
+        return layout;
+    }
+
+    public StorageLocation location() {
+        return location;
+    }
+
+    /** Fingerprint of this store's key: the {@code k-<fingerprint>} directory its blobs go to. */
+    public String keyFingerprint() {
+        return key.fingerprint();
+    }
+
+    public String blobKey(Digest digest) {
+        return layout.blob(key.fingerprint(), digest);
+    }
+
+    /** Size of the blob if it is stored under this key's directory; empty only on 404. */
+    public Optional<Long> blobSize(Digest digest) {
+        return objectSize(blobKey(digest));
+    }
+
+    /** Size of any SSE-C object of this location; empty only on 404. */
+    public Optional<Long> objectSize(String objectKey) {
+        try {
+            var head = s3.headObject(HeadObjectRequest.builder().bucket(location.bucket()).key(objectKey)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5Base64()).build());
+            return Optional.of(head.contentLength());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("HEAD", objectKey, e);
+        } catch (SdkException e) {
+            throw translate("HEAD", objectKey, e);
+        }
+    }
+
+    /** Streams a blob; the caller closes the stream. Absent blobs fail with a message naming the digest. */
+    public InputStream openBlob(Digest digest) {
+        return openObject(blobKey(digest))
+                .orElseThrow(() -> new ArchiveStoreException("storage location " + location.name() + ": blob " + digest
+                        + " is missing from " + blobKey(digest) + ": the backup is incomplete or was written with another key"));
+    }
+
+    /** Streams an SSE-C object, empty on 404. */
+    public Optional<InputStream> openObject(String objectKey) {
+        try {
+            ResponseInputStream<GetObjectResponse> in = s3.getObject(GetObjectRequest.builder().bucket(location.bucket())
+                    .key(objectKey).sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64())
+                    .sseCustomerKeyMD5(key.md5Base64()).build());
+            return Optional.of(in);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw translate("GET", objectKey, e);
+        } catch (SdkException e) {
+            throw translate("GET", objectKey, e);
+        }
+    }
+
+    /** Reads a small SSE-C object (a manifest or index document) whole, at most {@code maxBytes}; empty on 404. */
+    public Optional<byte[]> readObject(String objectKey, int maxBytes) {
+        Optional<InputStream> in = openObject(objectKey);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream s = in.get()) {
+            byte[] bytes = s.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new ArchiveStoreException("storage location " + location.name() + ": " + objectKey + " is larger than "
+                        + maxBytes + " bytes; refusing to load it into memory");
+            }
+            return Optional.of(bytes);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("storage location " + location.name() + ": reading " + objectKey + " failed", e);
+        }
+    }
+
+    /** Writes a small SSE-C object (index, in-progress root, sweep state) in one PUT. */
+    public void writeObject(String objectKey, byte[] content, String contentType) {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(location.bucket()).key(objectKey).contentType(contentType)
+                    .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5Base64()).build(),
+                    RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw translate("PUT", objectKey, e);
+        }
+    }
+
+    /**
+     * Stores a blob from a stream, verified: the content is hashed while it streams and becomes visible only if it
+     * matches {@code digest} (and {@code expectedSize} unless negative). Returns the bytes uploaded.
+     *
+     * @throws BlobDigestMismatchException when the content differs; nothing was stored
+     */
+    public long putBlob(Digest digest, long expectedSize, InputStream content) {
+        return new VerifiedBlobUpload(s3, location, key, blobKey(digest), partSize).upload(digest, expectedSize, content);
+    }
+
+    /** Deletes an object (no SSE-C needed); absent objects are fine. */
+    public void delete(String objectKey) {
+        try {
+            s3.deleteObject(b -> b.bucket(location.bucket()).key(objectKey));
+        } catch (SdkException e) {
+            throw translate("DELETE", objectKey, e);
+        }
+    }
+
+    /** Every object key under a key prefix (listing sends no SSE-C headers). */
+    public List<String> listKeys(String keyPrefix) {
+        return listObjects(keyPrefix).stream().map(S3Object::key).toList();
+    }
+
+    /** Every object under a key prefix with its last-modified time. */
+    public List<S3Object> listObjects(String keyPrefix) {
+        try {
+            List<S3Object> out = new ArrayList<>();
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(keyPrefix).build())
+                    .contents().forEach(out::add);
+            return out;
+        } catch (SdkException e) {
+            throw translate("LIST", keyPrefix, e);
+        }
+    }
+
+    /** The names of the "directories" directly under a key prefix ending in {@code /}. */
+    public List<String> listDirectoryNames(String keyPrefix) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (CommonPrefix p : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket())
+                    .prefix(keyPrefix).delimiter("/").build()).commonPrefixes()) {
+                String name = p.prefix().substring(keyPrefix.length());
+                names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+            }
+        } catch (SdkException e) {
+            throw translate("LIST", keyPrefix, e);
+        }
+        return names;
+    }
+
+    private RuntimeException translate(String operation, String objectKey, SdkException e) {
+        int status = e instanceof S3Exception s3e ? s3e.statusCode() : 0;
+        if (("HEAD".equals(operation) || "GET".equals(operation)) && (status == 400 || status == 403)) {
+            return new SseKeyMismatchException(location.name(), objectKey, status, e);
+        }
+        // the SDK's messages carry no header values, so the key cannot leak through them
+        return new ArchiveStoreException("storage location " + location.name() + ": " + operation + " " + objectKey + " failed"
+                + (status > 0 ? " (HTTP " + status + ")" : "") + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    @Override
+    public String toString() {
+        return "S3BlobStore[" + location + " key " + key.fingerprint() + "]";
+    }
+}
