@@ -279,7 +279,7 @@ class PluginDispatchIT {
                 io.tresor.proto.velero.v2.BackupItemActionAppliesToResponse.getDefaultInstance()));
         assertThat(applies.getStatus().getDescription()).isEqualTo("plugin panicked: java.lang.IllegalStateException: appliesTo exploded");
         assertThat(plugin.isAlive()).isTrue();
-        assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsCount()).isEqualTo(10);
+        assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsCount()).isEqualTo(13);
     }
 
     @Test

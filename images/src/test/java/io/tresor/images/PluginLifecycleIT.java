@@ -93,7 +93,7 @@ class PluginLifecycleIT {
                     .streamStdio(com.google.protobuf.Empty.getDefaultInstance(), stdio);
             brokerRequests.onNext(io.tresor.proto.goplugin.ConnInfo.newBuilder().setServiceId(1).build());
 
-            assertThat(listPlugins(plugin).getPluginsList()).isEmpty(); // a round trip after the streams opened
+            assertThat(listPlugins(plugin).getPluginsList()).hasSize(3); // a round trip after the streams opened
             assertThat(broker.events()).as("broker stream open, nothing sent").isEmpty();
             assertThat(stdio.events()).as("stdio stream open, nothing sent").isEmpty();
 
@@ -120,17 +120,21 @@ class PluginLifecycleIT {
         try (PluginProcess a = PluginProcess.start(PluginTrees.shipped());
              PluginProcess b = PluginProcess.start(PluginTrees.shipped())) {
             assertThat(a.handshake().address()).isNotEqualTo(b.handshake().address());
-            assertThat(listPlugins(a).getPluginsList()).isEmpty();
-            assertThat(listPlugins(b).getPluginsList()).isEmpty();
+            assertThat(listPlugins(a).getPluginsList()).hasSize(3);
+            assertThat(listPlugins(b).getPluginsList()).hasSize(3);
             assertThat(a.shutdown().status()).isZero();
             assertThat(b.shutdown().status()).isZero();
         }
     }
 
     @Test
-    void theShippedExecutableListsNoPlaceholderActions() throws Exception {
+    void theShippedExecutableListsExactlyTresorsImageStreamActions() throws Exception {
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
-            assertThat(listPlugins(plugin).getPluginsList()).isEmpty();
+            assertThat(listPlugins(plugin).getPluginsList()).extracting(PluginIdentifier::getKind, PluginIdentifier::getName)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("BackupItemActionV2", "tresor.io/imagestream-capture"),
+                            org.assertj.core.groups.Tuple.tuple("RestoreItemActionV2", "tresor.io/imagestream-restore"),
+                            org.assertj.core.groups.Tuple.tuple("DeleteItemAction", "tresor.io/imagestream-gc"));
             assertThat(plugin.shutdown().status()).isZero();
             assertThat(warnOrErrorLines(plugin.stderrLines())).as("a quiet start counts no Velero warnings").isEmpty();
         }
@@ -141,7 +145,7 @@ class PluginLifecycleIT {
         Path launcher = PluginTrees.withTestActions();
         try (PluginProcess plugin = PluginProcess.start(launcher)) {
             List<PluginIdentifier> plugins = listPlugins(plugin).getPluginsList();
-            assertThat(plugins).hasSize(10);
+            assertThat(plugins).as("3 shipped actions + 10 test actions").hasSize(13);
             for (PluginIdentifier id : plugins) {
                 assertThat(id.getCommand()).isEqualTo(launcher.toString());
                 assertThat(KINDS).contains(id.getKind());
@@ -161,7 +165,7 @@ class PluginLifecycleIT {
                 "--some-future-flag", "value", "--bool-flag", "-x", "--profiler-address=localhost:6060",
                 "positional");
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.withTestActions(), args, Map.of())) {
-            assertThat(listPlugins(plugin).getPluginsCount()).isEqualTo(10);
+            assertThat(listPlugins(plugin).getPluginsCount()).isEqualTo(13);
             assertThat(plugin.shutdown().status()).isZero();
         }
     }

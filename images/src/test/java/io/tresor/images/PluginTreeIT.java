@@ -58,7 +58,8 @@ class PluginTreeIT {
 
         // The installed copy is a working plugin in its new place, with its AOT cache and jars intact.
         try (PluginProcess installed = PluginProcess.start(pluginsDir.resolve("tresor"))) {
-            assertThat(PluginLifecycleIT.listPlugins(installed).getPluginsList()).isEmpty();
+            assertThat(PluginLifecycleIT.listPlugins(installed).getPluginsList()).extracting(p -> p.getName()).containsExactlyInAnyOrder(
+                    "tresor.io/imagestream-capture", "tresor.io/imagestream-restore", "tresor.io/imagestream-gc");
             assertThat(installed.shutdown().status()).isZero();
             assertThat(installed.stderrLines()).as("no JVM warning about a rejected AOT cache")
                     .noneMatch(l -> l.contains("warning"));
