@@ -1,5 +1,6 @@
 package io.tresor.images;
 
+import io.tresor.proto.velero.PluginIdentifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class PluginTreeIT {
 
         // The installed copy is a working plugin in its new place, with its AOT cache and jars intact.
         try (PluginProcess installed = PluginProcess.start(pluginsDir.resolve("tresor"))) {
-            assertThat(PluginLifecycleIT.listPlugins(installed).getPluginsList()).extracting(p -> p.getName()).containsExactlyInAnyOrder(
+            assertThat(PluginLifecycleIT.listPlugins(installed).getPluginsList()).extracting(PluginIdentifier::getName).containsExactlyInAnyOrder(
                     "tresor.io/imagestream-capture", "tresor.io/imagestream-restore", "tresor.io/imagestream-gc");
             assertThat(installed.shutdown().status()).isZero();
             assertThat(installed.stderrLines()).as("no JVM warning about a rejected AOT cache")

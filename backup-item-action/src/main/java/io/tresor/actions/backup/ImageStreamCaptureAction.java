@@ -13,6 +13,8 @@ import io.tresor.plugin.api.BackupItemAction;
 import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,20 +46,36 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
         return ResourceSelector.resources("imagestreams.image.openshift.io");
     }
 
+    /**
+     * Never fails the item: an ImageStream whose images cannot be archived is still backed up (its spec and reference
+     * tags come back on restore), and the failure is an error line (backup PartiallyFailed) plus a Warning Event.
+     */
     @Override
-    public BackupItemResult execute(BackupItemRequest request) throws ActionException {
+    public BackupItemResult execute(BackupItemRequest request) {
         ObjectNode item = request.item();
-        ObjectNode backup = request.backup();
-        String backupName = backup.path("metadata").path("name").asText();
-        ImageActionContext ctx = context.get();
-        CapturePlan plan = CapturePlan.of(item, ctx.registry().host());
+        String backupName = request.backup().path("metadata").path("name").asText();
+        ImageActionContext ctx;
+        try {
+            ctx = ImageActionContext.require(context);
+        } catch (ActionException e) {
+            return failed(item, null, backupName, e.getMessage());
+        }
         ImageStreamEvents events = ctx.events("tresor-imagestream-capture");
+        try {
+            return capture(ctx, events, item, request.backup(), backupName);
+        } catch (ActionException | RuntimeException e) {
+            return failed(item, events, backupName, e.getMessage());
+        }
+    }
+
+    private BackupItemResult capture(ImageActionContext ctx, ImageStreamEvents events, ObjectNode item, ObjectNode backup,
+                                     String backupName) throws ActionException {
+        CapturePlan plan = CapturePlan.of(item, ctx.registry().host());
         if (plan.imagesToCopy().isEmpty()) {
             LOG.atInfo().addKeyValue("namespace", plan.namespace()).addKeyValue("imagestream", plan.repository())
                     .log("no image of this ImageStream lives in its own repository of the internal registry: nothing to capture");
             new CaptureReport(item, backupName, events).report(plan, new ImageStreamCapture.Outcomes(
-                    new ImageStreamRecord(plan.namespace(), plan.name(), java.util.List.of()), java.util.List.of(),
-                    java.util.Map.of(), java.util.Map.of()));
+                    new ImageStreamRecord(plan.namespace(), plan.name(), List.of()), List.of(), Map.of(), Map.of()));
             return BackupItemResult.of(item);
         }
         try (S3BlobStore store = ctx.stores().forBackup(backup);
@@ -68,15 +86,25 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
                 indexes.add(store, backupName, outcomes.record(), outcomes.images());
                 new CaptureReport(item, backupName, events).report(plan, outcomes);
                 ObjectNode annotations = item.withObjectProperty("metadata").withObjectProperty("annotations");
-                annotations.put(ImageIndexPointer.INDEX_ANNOTATION, store.layout().imageIndex(backupName).substring(store.layout().locationPrefix().length()));
+                annotations.put(ImageIndexPointer.INDEX_ANNOTATION,
+                        store.layout().imageIndex(backupName).substring(store.layout().locationPrefix().length()));
                 annotations.put(ImageIndexPointer.RECORD_DIGEST_ANNOTATION, ImageIndexPointer.recordDigest(outcomes.record()).toString());
                 return BackupItemResult.of(item);
             } finally {
                 indexes.end(store, backupName);
             }
-        } catch (RuntimeException e) {
-            throw new ActionException("ImageStream " + plan.repository() + ": its images cannot be archived into backup "
-                    + backupName + "'s storage location: " + e.getMessage(), e);
         }
+    }
+
+    private static BackupItemResult failed(ObjectNode item, ImageStreamEvents events, String backup, String message) {
+        String namespace = item.path("metadata").path("namespace").asText();
+        String name = item.path("metadata").path("name").asText();
+        LOG.atError().addKeyValue("namespace", namespace).addKeyValue("imagestream", namespace + "/" + name)
+                .log("the ImageStream is backed up without its images: {}", message);
+        if (events != null) {
+            events.record(item, namespace, true, "ImageCaptureFailed", "backup " + backup + ": the images of " + namespace + "/"
+                    + name + " are not in this backup: " + message);
+        }
+        return BackupItemResult.of(item);
     }
 }

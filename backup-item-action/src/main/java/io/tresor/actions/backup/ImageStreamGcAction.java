@@ -5,6 +5,7 @@ import io.tresor.actions.cluster.ImageActionContext;
 import io.tresor.imagearchive.archive.ArchiveSweeper;
 import io.tresor.imagearchive.gc.SweepDecision;
 import io.tresor.imagearchive.s3.S3BlobStore;
+import io.tresor.imagearchive.s3.StorageLocation;
 import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.api.DeleteItemAction;
 import io.tresor.plugin.api.DeleteItemRequest;
@@ -44,19 +45,31 @@ public final class ImageStreamGcAction implements DeleteItemAction {
         if (!swept.add(key)) {
             return;
         }
-        ImageActionContext ctx = context.get();
-        try (S3BlobStore store = ctx.stores().forBackup(backup)) {
-            SweepDecision decision = new ArchiveSweeper(store, ctx.settings().gcPassInterval(),
-                    ctx.settings().gcInProgressMaxAge(), ctx.clock()).sweep(Set.of(name));
-            LOG.atInfo().addKeyValue("backup", key).addKeyValue("indexesDeleted", decision.indexesToDelete().size())
-                    .addKeyValue("inProgressDeleted", decision.inProgressToDelete().size())
-                    .addKeyValue("blobsDeleted", decision.blobCount()).addKeyValue("holds", String.join("; ", decision.holds()))
-                    .log("image archive swept");
+        try {
+            sweep(backup, name, key);
         } catch (ActionException | RuntimeException e) {
             swept.remove(key);
             throw e instanceof ActionException a ? a : new ActionException("backup " + key
                     + ": its images could not be collected from the storage location: " + e.getMessage()
                     + "; deleting the backup again retries", e);
+        }
+    }
+
+    private void sweep(ObjectNode backup, String name, String key) throws ActionException {
+        ImageActionContext ctx = ImageActionContext.require(context);
+        StorageLocation location = ctx.stores().locationOf(backup);
+        if (location.customerKeyEncryptionFile() == null && location.customerKeyEncryptionSecret() == null) {
+            // tresor archives into SSE-C locations only: there is nothing to collect here
+            LOG.atInfo().addKeyValue("veleroBackup", key).log("storage location {} has no SSE-C key: no image archive to sweep", location.name());
+            return;
+        }
+        try (S3BlobStore store = ctx.stores().open(backup.path("metadata").path("namespace").asText(), location)) {
+            SweepDecision decision = new ArchiveSweeper(store, ctx.settings().gcPassInterval(),
+                    ctx.settings().gcInProgressMaxAge(), ctx.clock()).sweep(Set.of(name));
+            LOG.atInfo().addKeyValue("veleroBackup", key).addKeyValue("indexesDeleted", decision.indexesToDelete().size())
+                    .addKeyValue("inProgressDeleted", decision.inProgressToDelete().size())
+                    .addKeyValue("blobsDeleted", decision.blobCount()).addKeyValue("holds", String.join("; ", decision.holds()))
+                    .log("image archive swept");
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.tresor.actions.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
+import io.tresor.actions.cluster.ApiResources;
 import io.tresor.actions.cluster.ImageActionContext;
 import io.tresor.actions.cluster.ImageIndexPointer;
 import io.tresor.actions.cluster.testing.ClusterFixture;
@@ -16,7 +16,6 @@ import io.tresor.imagearchive.index.ImageStreamRecord;
 import io.tresor.imagearchive.index.TagItemRecord;
 import io.tresor.imagearchive.index.TagItemRecord.Outcome;
 import io.tresor.imagearchive.testing.TestImages;
-import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.DeleteItemRequest;
@@ -72,7 +71,7 @@ class ImageStreamCaptureActionTest {
         return is;
     }
 
-    static BackupItemResult capture(ImageStreamCaptureAction action, ObjectNode item, String backup) throws ActionException {
+    static BackupItemResult capture(ImageStreamCaptureAction action, ObjectNode item, String backup) {
         return action.execute(new BackupItemRequest(item, () -> ImageStreams.backup(backup, "shop")));
     }
 
@@ -166,6 +165,36 @@ class ImageStreamCaptureActionTest {
     }
 
     @Test
+    void imageStreamsCapturedConcurrentlyIntoOneBackupAllLandInItsIndex() throws Exception {
+        TestImages images = new TestImages(cluster.registryClient(), 99);
+        List<String> names = List.of("c1", "c2", "c3", "c4");
+        List<ObjectNode> streams = new java.util.ArrayList<>();
+        for (String name : names) {
+            TestImages.Pushed a = images.image("shop/" + name, "latest", true, "amd64", List.of(images.layer("shop/" + name, 30_000, true)));
+            TestImages.Pushed b = images.image("shop/" + name, null, true, "amd64", List.of(images.layer("shop/" + name, 20_000, true)));
+            streams.add(stream(name, a, b));
+        }
+        ImageActionContext ctx = cluster.context(Duration.ofHours(24));
+        ImageStreamCaptureAction action = new ImageStreamCaptureAction(() -> ctx);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(names.size());
+        try {
+            List<java.util.concurrent.Future<BackupItemResult>> results = new java.util.ArrayList<>();
+            for (ObjectNode is : streams) {
+                results.add(pool.submit(() -> capture(action, is, "parallel-1")));
+            }
+            for (var r : results) {
+                assertThat(r.get().item().path("metadata").path("annotations").has(ImageIndexPointer.INDEX_ANNOTATION)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        ImageIndex index = index("parallel-1");
+        assertThat(index.imageStreams()).extracting(ImageStreamRecord::name).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(index.images()).hasSize(2 * names.size());
+        assertThat(cluster.storedKeys("plugins/tresor/inprogress/")).isEmpty();
+    }
+
+    @Test
     void theSkipAnnotationCopiesNothing() throws Exception {
         ImageActionContext ctx = cluster.context(Duration.ofHours(24));
         ObjectNode item = web("skipped");
@@ -176,12 +205,32 @@ class ImageStreamCaptureActionTest {
     }
 
     @Test
-    void aLocationWithoutAnSseCKeyFailsTheItemWithTheFix() throws Exception {
+    void anUnusableLocationKeepsTheImageStreamInTheBackupAndTellsTheTenantWhy() throws Exception {
         ImageActionContext ctx = cluster.context(Duration.ofHours(24));
-        ObjectNode backup = ImageStreams.backup("nokey-1", "shop");
-        backup.withObjectProperty("spec").put("storageLocation", "missing-bsl");
-        assertThatThrownBy(() -> new ImageStreamCaptureAction(() -> ctx).execute(new BackupItemRequest(web("web"), () -> backup)))
-                .isInstanceOf(ActionException.class)
-                .hasMessageContaining("BackupStorageLocation openshift-adp/missing-bsl does not exist");
+        ObjectNode plain = ClusterFixture.json(cluster.s3().bslJson("plain-bsl", ClusterFixture.BUCKET, "plain"));
+        ((ObjectNode) plain.path("spec").path("config")).remove("customerKeyEncryptionSecret");
+        cluster.create(ApiResources.STORAGE_LOCATION, plain);
+        ImageStreamCaptureAction action = new ImageStreamCaptureAction(() -> ctx);
+        Map<String, String> expected = Map.of("missing-bsl", "BackupStorageLocation openshift-adp/missing-bsl does not exist",
+                "plain-bsl", "BackupStorageLocation plain-bsl has no SSE-C key: set config.customerKeyEncryptionSecret");
+        for (var e : expected.entrySet()) {
+            ObjectNode backup = ImageStreams.backup("unusable-" + e.getKey(), "shop");
+            backup.withObjectProperty("spec").put("storageLocation", e.getKey());
+            BackupItemResult result = action.execute(new BackupItemRequest(web("unusable"), () -> backup));
+            assertThat(result.item().path("metadata").path("name").asText()).as("the ImageStream is still backed up").isEqualTo("unusable");
+            assertThat(result.item().path("metadata").path("annotations").has(ImageIndexPointer.INDEX_ANNOTATION)).isFalse();
+            assertThat(cluster.client().v1().events().inNamespace("shop").list().getItems())
+                    .filteredOn(ev -> ev.getInvolvedObject().getName().equals("unusable") && ev.getMessage().contains(backup.path("metadata").path("name").asText()))
+                    .singleElement().satisfies(ev -> assertThat(ev.getType()).isEqualTo("Warning"))
+                    .satisfies(ev -> assertThat(ev.getReason()).isEqualTo("ImageCaptureFailed"))
+                    .satisfies(ev -> assertThat(ev.getMessage()).contains(e.getValue()));
+        }
+        assertThat(cluster.s3().topLevel(ClusterFixture.BUCKET, "plain")).as("nothing written unencrypted").isEmpty();
+        // and the GC has nothing to sweep in a location without a key
+        new ImageStreamGcAction(() -> ctx).execute(new DeleteItemRequest(web("unusable"), () -> {
+            ObjectNode b = ImageStreams.backup("unusable-plain-bsl", "shop");
+            b.withObjectProperty("spec").put("storageLocation", "plain-bsl");
+            return b;
+        }));
     }
 }

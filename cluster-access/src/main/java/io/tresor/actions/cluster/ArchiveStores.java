@@ -28,6 +28,11 @@ public final class ArchiveStores {
 
     /** The store of the location a Backup object names. */
     public S3BlobStore forBackup(ObjectNode backup) throws ActionException {
+        return open(backup.path("metadata").path("namespace").asText(""), locationOf(backup));
+    }
+
+    /** The storage location a Backup object names, read from the cluster. */
+    public StorageLocation locationOf(ObjectNode backup) throws ActionException {
         String namespace = backup.path("metadata").path("namespace").asText("");
         String backupName = backup.path("metadata").path("name").asText("");
         String location = backup.path("spec").path("storageLocation").asText("");
@@ -35,11 +40,10 @@ public final class ArchiveStores {
             throw new ActionException("backup " + namespace + "/" + backupName + " names no spec.storageLocation: "
                     + "tresor archives images only into the backup's own storage location");
         }
-        return open(namespace, location);
+        return read(namespace, location);
     }
 
-    /** The store of BackupStorageLocation {@code namespace/name}. */
-    public S3BlobStore open(String namespace, String name) throws ActionException {
+    private StorageLocation read(String namespace, String name) throws ActionException {
         ObjectNode bsl;
         try {
             bsl = ApiResources.get(client, ApiResources.STORAGE_LOCATION, namespace, name).orElseThrow(() -> new ActionException(
@@ -48,9 +52,16 @@ public final class ArchiveStores {
             throw new ActionException("BackupStorageLocation " + namespace + "/" + name + " cannot be read: " + e.getMessage()
                     + " (the Velero service account needs get on backupstoragelocations)", e);
         }
-        StorageLocation location;
         try {
-            location = StorageLocation.fromTree(bsl);
+            return StorageLocation.fromTree(bsl);
+        } catch (IllegalArgumentException e) {
+            throw new ActionException(e.getMessage(), e);
+        }
+    }
+
+    /** The store of {@code location} (a BackupStorageLocation in {@code namespace}); it must name an SSE-C key. */
+    public S3BlobStore open(String namespace, StorageLocation location) throws ActionException {
+        try {
             location.requireCustomerKey();
         } catch (IllegalArgumentException e) {
             throw new ActionException(e.getMessage(), e);

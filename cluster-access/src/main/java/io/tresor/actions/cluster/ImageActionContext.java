@@ -31,6 +31,17 @@ public record ImageActionContext(KubernetesClient client, ArchiveStores stores, 
         return new ImageActionContext(client, new ArchiveStores(client), registry, settings, Clock.systemUTC());
     }
 
+    /** The context from {@code supplier}; a failure to build it (bad settings, no cluster config) is the item's error. */
+    public static ImageActionContext require(java.util.function.Supplier<ImageActionContext> supplier)
+            throws io.tresor.plugin.api.ActionException {
+        try {
+            return supplier.get();
+        } catch (RuntimeException e) {
+            throw new io.tresor.plugin.api.ActionException("the ImageStream actions cannot reach the cluster: " + e.getMessage()
+                    + " (check the Velero pod's service account and the TRESOR_* variables of its container)", e);
+        }
+    }
+
     /** Events on ImageStreams reported by {@code component}. */
     public ImageStreamEvents events(String component) {
         return new ImageStreamEvents(client, component, clock);

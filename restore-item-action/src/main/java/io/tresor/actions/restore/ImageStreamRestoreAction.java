@@ -56,7 +56,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         ObjectNode fromBackup = request.itemFromBackup();
         ObjectNode restore = request.restore();
         RestoreTarget target = RestoreTarget.of(fromBackup, restore);
-        ImageActionContext ctx = context.get();
+        ImageActionContext ctx = ImageActionContext.require(context);
         createImageStream(ctx, target, request.item());
         String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
         if (indexKey.isEmpty()) {
