@@ -53,6 +53,10 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
     @Override
     public BackupItemResult execute(BackupItemRequest request) {
         ObjectNode item = request.item();
+        if (!"ImageStream".equals(item.path("kind").asText())) {
+            // AppliesTo keeps other kinds away; this also keeps the build's AOT training run off the cluster
+            return BackupItemResult.unchanged();
+        }
         String backupName = request.backup().path("metadata").path("name").asText();
         ImageActionContext ctx;
         try {

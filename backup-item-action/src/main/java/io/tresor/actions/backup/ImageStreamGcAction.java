@@ -39,6 +39,9 @@ public final class ImageStreamGcAction implements DeleteItemAction {
 
     @Override
     public void execute(DeleteItemRequest request) throws ActionException {
+        if (!"ImageStream".equals(request.item().path("kind").asText())) {
+            return; // AppliesTo keeps other kinds away
+        }
         ObjectNode backup = request.backup();
         String name = backup.path("metadata").path("name").asText();
         String key = backup.path("metadata").path("namespace").asText() + "/" + name;

@@ -61,4 +61,14 @@ class CapturePlanTest {
         assertThat(plan.tags().get(0).items()).extracting(CapturePlan.Item::decision).containsExactly(Decision.SKIP, Decision.REFERENCE);
         assertThat(plan.tags().get(0).items().get(0).reason()).contains(CapturePlan.SKIP_ANNOTATION);
     }
+
+    @Test
+    void otherKindsAreEchoedWithoutTouchingTheCluster() throws Exception {
+        var pod = io.tresor.actions.cluster.testing.ClusterFixture.json("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-0\",\"namespace\":\"shop\"}}");
+        ImageStreamCaptureAction action = new ImageStreamCaptureAction(() -> {
+            throw new AssertionError("the cluster must not be touched");
+        });
+        assertThat(action.execute(new io.tresor.plugin.api.BackupItemRequest(pod, () -> ImageStreams.backup("b1", "shop"))))
+                .isSameAs(io.tresor.plugin.api.BackupItemResult.unchanged());
+    }
 }

@@ -53,6 +53,9 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
 
     @Override
     public RestoreItemResult execute(RestoreItemRequest request) throws ActionException {
+        if (!"ImageStream".equals(request.item().path("kind").asText())) {
+            return RestoreItemResult.unchanged(); // AppliesTo keeps other kinds away
+        }
         ObjectNode fromBackup = request.itemFromBackup();
         ObjectNode restore = request.restore();
         RestoreTarget target = RestoreTarget.of(fromBackup, restore);
