@@ -12,11 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 SIZE="${1:-540}"
-./mvnw -B -q -pl images -am package -DskipTests >&2
 CP_FILE=$(mktemp)
 WORK=$(mktemp -d /tmp/tresor-bench-XXXXXX)
 trap 'rm -rf "$CP_FILE" "$WORK"' EXIT
-./mvnw -B -q -pl images dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >&2
+# one reactor build: the class path then names this checkout's modules, not whatever ~/.m2 holds
+./mvnw -B -q -pl images -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >&2
 # S3Proxy keeps every object in this JVM's heap (transient store): two copies of the image
 "$JAVA_HOME/bin/java" -Xmx4g -cp "images/target/test-classes:$(cat "$CP_FILE")" io.tresor.images.ImageStreamCaptureBench \
   "$PWD/images/target/velero-plugin/tresor" "$WORK" "$SIZE" 2> "$WORK/bench.log" | tail -1 \
