@@ -33,7 +33,10 @@ class PluginLifecycleIT {
     static final List<String> SHIPPED = List.of(
             "BackupItemActionV2 tresor.io/volumesnapshot-thaw",
             "BackupItemActionV2 tresor.io/pod-consistency",
-            "RestoreItemActionV2 tresor.io/consistency-cleanup");
+            "RestoreItemActionV2 tresor.io/consistency-cleanup",
+            "BackupItemActionV2 tresor.io/imagestream-capture",
+            "RestoreItemActionV2 tresor.io/imagestream-restore",
+            "DeleteItemAction tresor.io/imagestream-gc");
     static final int TEST_ACTIONS = 10;
 
     @Test
@@ -134,7 +137,7 @@ class PluginLifecycleIT {
     }
 
     @Test
-    void theShippedExecutableListsNoPlaceholderActions() throws Exception {
+    void theShippedExecutableListsExactlyTresorsActions() throws Exception {
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
             assertThat(listPlugins(plugin).getPluginsList()).extracting(p -> p.getKind() + " " + p.getName())
                     .containsExactlyInAnyOrderElementsOf(SHIPPED);

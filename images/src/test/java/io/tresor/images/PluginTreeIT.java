@@ -1,5 +1,6 @@
 package io.tresor.images;
 
+import io.tresor.proto.velero.PluginIdentifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

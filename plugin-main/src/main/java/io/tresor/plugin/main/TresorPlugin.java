@@ -1,11 +1,16 @@
 package io.tresor.plugin.main;
 
 import io.tresor.actions.consistency.ConsistencyActions;
+import io.tresor.actions.backup.ImageStreamCaptureAction;
+import io.tresor.actions.backup.ImageStreamGcAction;
+import io.tresor.actions.cluster.ImageActionContext;
+import io.tresor.actions.restore.ImageStreamRestoreAction;
 import io.tresor.plugin.ActionRegistrar;
 import io.tresor.plugin.VeleroPlugin;
 import io.tresor.plugin.goplugin.StdoutGuard;
 
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * Entry point of {@code /plugins/tresor}: registers tresor's actions and serves Velero.
@@ -31,10 +36,15 @@ public final class TresorPlugin {
         System.exit(plugin.build().serve(args));
     }
 
-    /** tresor's own actions (added with their issues), then any registrar found on the class path. */
+    /** tresor's own actions, by name, then any registrar found on the class path (the test kit's test actions). */
     static void registerActions(VeleroPlugin.Builder plugin) {
         // tresor.io/volumesnapshot-thaw, tresor.io/pod-consistency, tresor.io/consistency-cleanup
         ConsistencyActions.register(plugin);
+        // one cluster context per process, built on the first Execute: ListPlugins and AppliesTo never touch the cluster
+        Supplier<ImageActionContext> images = new OnFirstUse<>(() -> ImageActionContext.fromEnvironment(System.getenv()));
+        plugin.backupItemAction(ImageStreamCaptureAction.NAME, new ImageStreamCaptureAction(images))
+                .restoreItemAction(ImageStreamRestoreAction.NAME, new ImageStreamRestoreAction(images))
+                .deleteItemAction(ImageStreamGcAction.NAME, new ImageStreamGcAction(images));
         for (ActionRegistrar registrar : ServiceLoader.load(ActionRegistrar.class)) {
             registrar.register(plugin);
         }

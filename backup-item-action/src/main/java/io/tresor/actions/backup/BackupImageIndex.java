@@ -1,0 +1,80 @@
+package io.tresor.actions.backup;
+
+import io.tresor.imagearchive.Digest;
+import io.tresor.imagearchive.archive.BackupDocuments;
+import io.tresor.imagearchive.index.ImageIndex;
+import io.tresor.imagearchive.index.ImageRecord;
+import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.s3.S3BlobStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A backup's {@code images.json}, built up one ImageStream at a time, and its in-progress root. Velero runs one plugin
+ * process per backup and may call the action for several ImageStreams at once, so changes are serialized per
+ * backup here; the document itself lives in S3, so a restarted process continues where the last one stopped.
+ */
+final class BackupImageIndex {
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, int[]> active = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    BackupImageIndex(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Writes the in-progress root before the capture looks at any stored blob (the GC then holds its deletions). */
+    void begin(S3BlobStore store, String backup) {
+        String key = key(store, backup);
+        synchronized (lock(key)) {
+            active.computeIfAbsent(key, k -> new int[1])[0]++;
+            new BackupDocuments(store, clock).markInProgress(backup);
+        }
+    }
+
+    /** Removes the in-progress root when no capture of this backup runs any more (the index now holds everything). */
+    void end(S3BlobStore store, String backup) {
+        String key = key(store, backup);
+        synchronized (lock(key)) {
+            int[] n = active.get(key);
+            if (n != null && --n[0] <= 0) {
+                active.remove(key);
+                new BackupDocuments(store, clock).clearInProgress(backup);
+            }
+        }
+    }
+
+    /** Adds (or replaces) one ImageStream and its images in the backup's index; returns the index as written. */
+    ImageIndex add(S3BlobStore store, String backup, ImageStreamRecord imageStream, List<ImageRecord> images) {
+        synchronized (lock(key(store, backup))) {
+            BackupDocuments documents = new BackupDocuments(store, clock);
+            ImageIndex old = documents.readIndex(backup).orElse(null);
+            List<ImageStreamRecord> streams = new ArrayList<>();
+            Map<Digest, ImageRecord> all = new LinkedHashMap<>();
+            if (old != null) {
+                old.imageStreams().stream()
+                        .filter(s -> !(s.namespace().equals(imageStream.namespace()) && s.name().equals(imageStream.name())))
+                        .forEach(streams::add);
+                old.images().forEach(i -> all.put(i.digest(), i));
+            }
+            streams.add(imageStream);
+            images.forEach(i -> all.putIfAbsent(i.digest(), i));
+            ImageIndex index = new ImageIndex(ImageIndex.SCHEMA_VERSION, backup, store.keyFingerprint(),
+                    clock.instant().toString(), streams, new ArrayList<>(all.values()));
+            documents.writeIndex(index);
+            return index;
+        }
+    }
+
+    private Object lock(String key) {
+        return locks.computeIfAbsent(key, k -> new Object());
+    }
+
+    private static String key(S3BlobStore store, String backup) {
+        return store.location().name() + "/" + store.layout().root() + "/" + backup;
+    }
+}

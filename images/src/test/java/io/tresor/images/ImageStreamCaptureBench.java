@@ -1,0 +1,241 @@
+package io.tresor.images;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.tresor.actions.cluster.ApiResources;
+import io.tresor.actions.cluster.testing.ClusterFixture;
+import io.tresor.actions.cluster.testing.ImageStreams;
+import io.tresor.imagearchive.Digest;
+import io.tresor.imagearchive.registry.MediaTypes;
+import io.tresor.imagearchive.registry.OciRegistryClient;
+import io.tresor.plugin.testkit.MethodPath;
+import io.tresor.plugin.testkit.PluginProcess;
+import io.tresor.proto.velero.v2.ExecuteRequest;
+import io.tresor.proto.velero.v2.ExecuteResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bench/imagestream-capture.sh}: captures a multi-layer image of {@code <MiB>} through the shipped executable
+ * (its -Xmx64m applies) from docker-registry into S3Proxy, captures it again into a second backup, and copies the same
+ * image with {@code skopeo copy} into a second docker-registry whose storage is the same S3 server (what the OADP plugin
+ * effectively does). Prints one {@code key=value} line.
+ *
+ * <p>Arguments: plugin launcher, work directory, image size in MiB.
+ */
+public final class ImageStreamCaptureBench {
+    private static final Pattern BYTES = Pattern.compile("\"bytesUploaded\":(\\d+)");
+    private static final int LAYERS = 6;
+
+    private ImageStreamCaptureBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path launcher = Path.of(args[0]);
+        Path dir = Files.createDirectories(Path.of(args[1]));
+        long total = Long.parseLong(args[2]) * 1024 * 1024;
+        try (ClusterFixture cluster = ClusterFixture.start(dir.resolve("fixture"), true)) {
+            OciRegistryClient registry = cluster.registryClient();
+            Digest image = pushImage(registry, "shop/big", total / LAYERS);
+            ObjectNode is = ImageStreams.imageStream("shop", "big", cluster.registryHost(), Map.of("latest",
+                    List.of(new ImageStreams.Item(cluster.registryHost() + "/shop/big@" + image, image.toString(), "2026-12-01T10:00:00Z"))));
+            cluster.create(ApiResources.BACKUP, ImageStreams.storedBackup("bench-1", "shop"));
+
+            Capture first = capture(launcher, cluster, dir, is, "bench-1");
+            Capture second = capture(launcher, cluster, dir, is, "bench-2");
+            double skopeo = skopeoCopy(cluster, dir, "shop/big:latest");
+            System.out.printf("tresor_s=%.1f skopeo_s=%.1f ratio=%.2f incremental_uploaded_bytes=%d max_heap_mb=64 "
+                            + "peak_rss_mb=%d image_mb=%d first_uploaded_bytes=%d%n",
+                    first.seconds, skopeo, first.seconds / skopeo, second.uploaded, first.rssMb, total / (1024 * 1024), first.uploaded);
+        }
+    }
+
+    private record Capture(double seconds, long uploaded, long rssMb) {
+    }
+
+    /** One backup of the ImageStream through a fresh plugin process, as Velero runs one per backup. */
+    private static Capture capture(Path launcher, ClusterFixture cluster, Path dir, ObjectNode is, String backup) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("KUBERNETES_MASTER", cluster.apiUrl());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        env.put("KUBERNETES_SERVICE_HOST", null);
+        env.put("TRESOR_REGISTRY_URL", cluster.registryUrl());
+        env.put("TRESOR_REGISTRY_TOKEN_FILE", dir.resolve("no-token").toString());
+        try (PluginProcess plugin = PluginProcess.start(launcher, PluginProcess.VELERO_SERVER_ARGS, env)) {
+            long t0 = System.nanoTime();
+            ExecuteResponse r = MethodPath.call(plugin.channel(), "/v2.BackupItemAction/Execute", ExecuteRequest.newBuilder()
+                    .setPlugin("tresor.io/imagestream-capture").setItem(ByteString.copyFromUtf8(is.toString()))
+                    .setBackup(ByteString.copyFromUtf8(ImageStreams.backup(backup, "shop").toString())).build(),
+                    ExecuteResponse.getDefaultInstance());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long rss = peakRssMb(plugin.pid());
+            if (!r.getItem().toStringUtf8().contains("tresor.io/image-index")) {
+                throw new IllegalStateException("capture did not archive the image: " + plugin.stderrLines());
+            }
+            plugin.shutdown();
+            long uploaded = 0;
+            for (String line : plugin.stderrLines()) {
+                Matcher m = BYTES.matcher(line);
+                if (m.find()) {
+                    uploaded += Long.parseLong(m.group(1));
+                }
+            }
+            return new Capture(seconds, uploaded, rss);
+        }
+    }
+
+    private static long peakRssMb(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmHWM:")) {
+                return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** skopeo copy into a docker-registry storing in the same S3 server; returns seconds. */
+    private static double skopeoCopy(ClusterFixture cluster, Path dir, String reference) throws Exception {
+        cluster.s3().createBucket("skopeo");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path work = Files.createDirectories(dir.resolve("skopeo"));
+        Path config = work.resolve("config.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  s3:
+                    accesskey: %s
+                    secretkey: %s
+                    region: us-east-1
+                    regionendpoint: %s
+                    bucket: skopeo
+                    secure: false
+                    v4auth: true
+                  redirect:
+                    disable: true
+                http:
+                  addr: 127.0.0.1:%d
+                  secret: bench
+                """.formatted(io.tresor.imagearchive.testing.S3Server.ACCESS_KEY, io.tresor.imagearchive.testing.S3Server.SECRET_KEY,
+                cluster.s3().endpoint(), port));
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/docker-registry", "serve", config.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("registry.log").toFile());
+        // its AWS SDK refuses a custom CA bundle with its HTTP transport, and the S3 server here is plain HTTP anyway
+        pb.environment().remove("AWS_CA_BUNDLE");
+        Process registry = pb.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; ; i++) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    if (i > 200) {
+                        throw new IllegalStateException("S3-backed docker-registry did not start: " + Files.readString(work.resolve("registry.log")));
+                    }
+                }
+                Thread.sleep(50);
+            }
+            Path policy = work.resolve("policy.json");
+            Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("/usr/bin/skopeo", "--policy", policy.toString(), "copy", "--src-tls-verify=false",
+                    "--dest-tls-verify=false", "docker://" + cluster.registryHost() + "/" + reference,
+                    "docker://127.0.0.1:" + port + "/" + reference).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("skopeo copy failed: " + log);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            registry.destroy();
+            registry.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Pushes LAYERS generated layers of {@code layerSize}, a config and a Docker schema 2 manifest; returns its digest. */
+    private static Digest pushImage(OciRegistryClient registry, String repository, long layerSize) throws Exception {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < LAYERS; i++) {
+            final int seed = i + 1;
+            Digest d = digest(layerSize, seed);
+            registry.pushBlob(repository, d, layerSize, () -> generated(layerSize, seed));
+            layers.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"")
+                    .append(d).append("\",\"size\":").append(layerSize).append('}');
+        }
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}".getBytes(StandardCharsets.UTF_8);
+        Digest configDigest = Digest.of(config);
+        registry.pushBlob(repository, configDigest, config.length, () -> new java.io.ByteArrayInputStream(config));
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.docker.container.image.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
+                + "},\"layers\":[" + layers + "]}").getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.of(manifest);
+        registry.putManifest(repository, digest.toString(), MediaTypes.DOCKER_MANIFEST, manifest);
+        registry.putManifest(repository, "latest", MediaTypes.DOCKER_MANIFEST, manifest);
+        return digest;
+    }
+
+    private static Digest digest(long size, long seed) throws IOException {
+        MessageDigest sha = Digest.newSha256();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = generated(size, seed)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return Digest.fromRaw(sha.digest());
+    }
+
+    /** Incompressible pseudo-random bytes, generated while read; byte i depends only on (seed, i), whatever the reads. */
+    private static InputStream generated(long size, long seed) {
+        return new InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                return position >= size ? -1 : at(position++) & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (position >= size) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, size - position);
+                for (int i = 0; i < n; i++) {
+                    b[off + i] = at(position++);
+                }
+                return n;
+            }
+
+            private byte at(long p) {
+                long z = seed * 0x9E3779B97F4A7C15L + (p >>> 3) * 0xBF58476D1CE4E5B9L;
+                z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+                z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+                z = z ^ (z >>> 31);
+                return (byte) (z >>> (8 * (p & 7)));
+            }
+        };
+    }
+}

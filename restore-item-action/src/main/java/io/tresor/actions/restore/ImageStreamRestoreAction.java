@@ -1,0 +1,154 @@
+package io.tresor.actions.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tresor.actions.cluster.ApiResources;
+import io.tresor.actions.cluster.ImageActionContext;
+import io.tresor.actions.cluster.ImageIndexPointer;
+import io.tresor.imagearchive.archive.BackupDocuments;
+import io.tresor.imagearchive.copy.ImageCopier;
+import io.tresor.imagearchive.copy.RestoreResult;
+import io.tresor.imagearchive.index.ImageIndex;
+import io.tresor.imagearchive.index.ImageRecord;
+import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.registry.OciRegistryClient;
+import io.tresor.imagearchive.registry.RetryPolicy;
+import io.tresor.imagearchive.s3.S3BlobStore;
+import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.api.ResourceSelector;
+import io.tresor.plugin.api.RestoreItemAction;
+import io.tresor.plugin.api.RestoreItemRequest;
+import io.tresor.plugin.api.RestoreItemResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RIA {@code tresor.io/imagestream-restore}: creates the ImageStream from its backed-up spec in the target namespace,
+ * pushes its archived images into that namespace's repository of the internal registry (tag history oldest first,
+ * blobs mounted from repositories this restore already filled in the same namespace), then tells Velero to skip its
+ * own create. A missing blob or a wrong key fails that image with a restore error naming it; the others still go.
+ */
+public final class ImageStreamRestoreAction implements RestoreItemAction {
+    public static final String NAME = "tresor.io/imagestream-restore";
+    private static final Logger LOG = LoggerFactory.getLogger(ImageStreamRestoreAction.class);
+
+    private final Supplier<ImageActionContext> context;
+    /** Repositories filled per restore and target namespace: the only ones blobs are mounted from. */
+    private final Map<String, Set<String>> filled = new ConcurrentHashMap<>();
+
+    public ImageStreamRestoreAction(Supplier<ImageActionContext> context) {
+        this.context = context;
+    }
+
+    @Override
+    public ResourceSelector appliesTo() {
+        return ResourceSelector.resources("imagestreams.image.openshift.io");
+    }
+
+    @Override
+    public RestoreItemResult execute(RestoreItemRequest request) throws ActionException {
+        if (!"ImageStream".equals(request.item().path("kind").asText())) {
+            return RestoreItemResult.unchanged(); // AppliesTo keeps other kinds away
+        }
+        ObjectNode fromBackup = request.itemFromBackup();
+        ObjectNode restore = request.restore();
+        RestoreTarget target = RestoreTarget.of(fromBackup, restore);
+        ImageActionContext ctx = ImageActionContext.require(context);
+        createImageStream(ctx, target, request.item());
+        String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
+        if (indexKey.isEmpty()) {
+            LOG.atInfo().addKeyValue("imagestream", target.repository())
+                    .log("the backup archived no image of this ImageStream; created it from its spec");
+            return RestoreItemResult.skip();
+        }
+        String restoreNs = restore.path("metadata").path("namespace").asText();
+        String backupName = restore.path("spec").path("backupName").asText();
+        ObjectNode backup = ApiResources.get(ctx.client(), ApiResources.BACKUP, restoreNs, backupName).orElseThrow(() ->
+                new ActionException("restore " + restoreNs + "/" + restore.path("metadata").path("name").asText() + ": backup "
+                        + backupName + " does not exist in namespace " + restoreNs + ": the images of " + target.repository()
+                        + " cannot be found"));
+        try (S3BlobStore store = ctx.stores().forBackup(backup);
+             ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
+            ImageIndex index = readIndex(store, backupName);
+            ImageStreamRecord record = record(index, target, fromBackup);
+            pushImages(ctx.registry().client(), copier, index, record, target, restore);
+        } catch (RuntimeException e) {
+            throw new ActionException("ImageStream " + target.repository() + ": its images cannot be restored from backup "
+                    + backupName + ": " + e.getMessage(), e);
+        }
+        return RestoreItemResult.skip();
+    }
+
+    private void createImageStream(ImageActionContext ctx, RestoreTarget target, ObjectNode prepared) throws ActionException {
+        try {
+            ctx.client().genericKubernetesResources(ApiResources.IMAGE_STREAM).inNamespace(target.namespace())
+                    .resource(ApiResources.generic(target.imageStream(prepared))).create();
+            LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream created from its backed-up spec");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream exists already; images are pushed into it");
+                return;
+            }
+            throw new ActionException("ImageStream " + target.repository() + " cannot be created: " + e.getMessage()
+                    + " (the Velero service account needs create on imagestreams)", e);
+        }
+    }
+
+    private static ImageIndex readIndex(S3BlobStore store, String backupName) throws ActionException {
+        return new BackupDocuments(store, java.time.Clock.systemUTC()).readIndex(backupName).orElseThrow(() -> new ActionException(
+                "storage location " + store.location().name() + " has no " + store.layout().imageIndex(backupName)
+                        + ": the backup's images were garbage-collected or never written"));
+    }
+
+    private static ImageStreamRecord record(ImageIndex index, RestoreTarget target, ObjectNode fromBackup) throws ActionException {
+        ImageStreamRecord record = index.imageStreams().stream()
+                .filter(s -> s.namespace().equals(target.sourceNamespace()) && s.name().equals(target.name())).findFirst()
+                .orElseThrow(() -> new ActionException("images.json of backup " + index.backup() + " has no record of ImageStream "
+                        + target.sourceNamespace() + "/" + target.name()));
+        String expected = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.RECORD_DIGEST_ANNOTATION).asText("");
+        String actual = ImageIndexPointer.recordDigest(record).toString();
+        if (!expected.isEmpty() && !expected.equals(actual)) {
+            throw new ActionException("images.json of backup " + index.backup() + " holds a different record of ImageStream "
+                    + target.sourceNamespace() + "/" + target.name() + " (" + actual + ") than the backup recorded (" + expected
+                    + "): the index was replaced; restore from another backup");
+        }
+        return record;
+    }
+
+    private void pushImages(OciRegistryClient registry, ImageCopier copier, ImageIndex index, ImageStreamRecord record,
+                            RestoreTarget target, ObjectNode restore) throws ActionException {
+        String key = restore.path("metadata").path("uid").asText(restore.path("metadata").path("name").asText()) + "/" + target.namespace();
+        Set<String> mountable = filled.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
+        List<String> failures = new ArrayList<>();
+        for (TagHistoryReplay.Push push : TagHistoryReplay.of(record)) {
+            ImageRecord image = index.image(push.image()).orElse(null);
+            if (image == null) {
+                failures.add(push.image() + " (tag " + push.tag() + "): not listed in images.json");
+                continue;
+            }
+            try {
+                RestoreResult r = copier.restore(image, registry, target.repository(), List.of(push.tag()), List.copyOf(mountable));
+                LOG.atInfo().addKeyValue("imagestream", target.repository()).addKeyValue("tag", push.tag())
+                        .addKeyValue("image", push.image().toString()).addKeyValue("blobsPushed", r.blobsPushed())
+                        .addKeyValue("blobsMounted", r.blobsMounted()).addKeyValue("blobsPresent", r.blobsPresent())
+                        .addKeyValue("bytesPushed", r.bytesPushed()).addKeyValue("durationMs", r.duration().toMillis())
+                        .log("image restored");
+            } catch (RuntimeException e) {
+                failures.add(push.image() + " (tag " + push.tag() + "): " + e.getMessage());
+                LOG.atError().addKeyValue("imagestream", target.repository()).addKeyValue("image", push.image().toString())
+                        .log("image could not be restored: {}", e.getMessage());
+            }
+        }
+        mountable.add(target.repository());
+        if (!failures.isEmpty()) {
+            throw new ActionException("ImageStream " + target.repository() + " was created, but " + failures.size()
+                    + " image(s) could not be restored: " + String.join("; ", failures));
+        }
+    }
+}

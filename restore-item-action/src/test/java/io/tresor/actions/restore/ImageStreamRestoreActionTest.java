@@ -1,0 +1,127 @@
+package io.tresor.actions.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tresor.actions.backup.ImageStreamCaptureAction;
+import io.tresor.actions.cluster.ApiResources;
+import io.tresor.actions.cluster.ImageActionContext;
+import io.tresor.actions.cluster.testing.ClusterFixture;
+import io.tresor.actions.cluster.testing.ImageStreams;
+import io.tresor.actions.cluster.testing.ImageStreams.Item;
+import io.tresor.imagearchive.registry.OciRegistryClient;
+import io.tresor.imagearchive.testing.TestImages;
+import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.api.BackupItemRequest;
+import io.tresor.plugin.api.RestoreItemRequest;
+import io.tresor.plugin.api.RestoreItemResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Capture with the real BIA, then restore with the RIA into another namespace; failures name the image and the cause. */
+class ImageStreamRestoreActionTest {
+    @TempDir
+    static Path dir;
+    static ClusterFixture cluster;
+    static ImageActionContext ctx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = ClusterFixture.start(dir, false);
+        ctx = cluster.context(Duration.ofHours(24));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    /** Pushes two images of {@code shop/<name>}, captures the stream into {@code backup}; returns the backed-up item. */
+    static ObjectNode backedUp(String name, String backup, TestImages.Pushed[] pushed) throws ActionException {
+        TestImages images = new TestImages(cluster.registryClient(), name.hashCode());
+        String repo = "shop/" + name;
+        TestImages.Pushed current = images.multiArch(repo, "latest", 100_000);
+        TestImages.Pushed old = images.image(repo, null, false, "amd64", List.of(images.layer(repo, 80_000, false)));
+        pushed[0] = current;
+        pushed[1] = old;
+        String host = cluster.registryHost();
+        Map<String, List<Item>> history = new LinkedHashMap<>();
+        history.put("latest", List.of(new Item(host + "/" + repo + "@" + current.digest(), current.digest().toString(), "2026-11-30T10:00:00Z"),
+                new Item(host + "/" + repo + "@" + old.digest(), old.digest().toString(), "2026-11-01T10:00:00Z")));
+        history.put("v1", List.of(new Item(host + "/" + repo + "@" + old.digest(), old.digest().toString(), "2026-11-01T10:00:00Z")));
+        ObjectNode is = ImageStreams.imageStream("shop", name, host, history);
+        cluster.create(ApiResources.BACKUP, ImageStreams.storedBackup(backup, "shop"));
+        return new ImageStreamCaptureAction(() -> ctx).execute(new BackupItemRequest(is, () -> ImageStreams.backup(backup, "shop"))).item();
+    }
+
+    static RestoreItemResult restore(ObjectNode fromBackup, String backup, String to) throws ActionException {
+        ObjectNode restore = ImageStreams.restore("restore-" + to, backup, "shop", to);
+        return new ImageStreamRestoreAction(() -> ctx).execute(new RestoreItemRequest(ImageStreams.prepared(fromBackup),
+                () -> fromBackup, () -> restore));
+    }
+
+    @Test
+    void restoresSpecAndImagesIntoAnotherNamespaceThenSkipsVelerosCreate() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("web", "full-1", pushed);
+        RestoreItemResult result = restore(fromBackup, "full-1", "shop-copy");
+        assertThat(result.skipRestore()).isTrue();
+
+        ObjectNode created = ApiResources.get(cluster.client(), ApiResources.IMAGE_STREAM, "shop-copy", "web").orElseThrow();
+        assertThat(created.path("spec").path("lookupPolicy").path("local").asBoolean()).isTrue();
+        assertThat(created.path("spec").path("tags").get(0).path("from").path("name").asText()).isEqualTo("quay.io/tenant/base:1.2");
+        assertThat(created.path("metadata").path("labels").path("app").asText()).isEqualTo("web");
+        assertThat(created.path("metadata").path("annotations").toString()).doesNotContain("tresor.io/");
+
+        OciRegistryClient registry = cluster.registryClient();
+        assertThat(registry.manifest("shop-copy/web", "latest").orElseThrow().digest()).as("newest pushed last").isEqualTo(pushed[0].digest());
+        assertThat(registry.manifest("shop-copy/web", "v1").orElseThrow().digest()).isEqualTo(pushed[1].digest());
+        assertThat(registry.manifest("shop-copy/web", pushed[1].digest().toString())).as("history pullable by digest").isPresent();
+        for (TestImages.Blob blob : pushed[0].blobs()) {
+            assertThat(registry.hasBlob("shop-copy/web", blob.digest())).isTrue();
+        }
+    }
+
+    @Test
+    void aWrongKeyFailsWithTheStorageLocationAndKeyNamed() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("keyed", "key-1", pushed);
+        cluster.replaceKey("ffffffffffffffffffffffffffffffff".getBytes(StandardCharsets.US_ASCII));
+        try {
+            assertThatThrownBy(() -> restore(fromBackup, "key-1", "shop-key"))
+                    .isInstanceOf(ActionException.class)
+                    .hasMessageContaining("shop-key/keyed")
+                    .hasMessageContaining(ClusterFixture.LOCATION)
+                    .hasMessageContaining("SSE-C key mismatch")
+                    .hasMessageNotContaining("ffffffff");
+        } finally {
+            cluster.replaceKey(ClusterFixture.KEY);
+        }
+    }
+
+    @Test
+    void aMissingBlobFailsThatImageAndTheOthersAreStillRestored() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("holey", "hole-1", pushed);
+        // the old image's only layer disappears from the archive
+        TestImages.Blob layer = pushed[1].blobs().get(1);
+        String key = cluster.storedKeys("plugins/tresor/k-").stream().filter(k -> k.endsWith(layer.digest().hex())).findFirst().orElseThrow();
+        cluster.s3().admin().deleteObject(b -> b.bucket(ClusterFixture.BUCKET).key(key));
+
+        assertThatThrownBy(() -> restore(fromBackup, "hole-1", "shop-hole"))
+                .isInstanceOf(ActionException.class)
+                .hasMessageContaining("ImageStream shop-hole/holey was created, but 2 image(s) could not be restored")
+                .hasMessageContaining(pushed[1].digest().toString())
+                .hasMessageContaining(layer.digest() + " of image " + pushed[1].digest() + " is missing from the archive");
+        assertThat(cluster.registryClient().manifest("shop-hole/holey", "latest").orElseThrow().digest()).isEqualTo(pushed[0].digest());
+    }
+}

@@ -1,0 +1,58 @@
+package io.tresor.actions.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tresor.actions.cluster.testing.ImageStreams;
+import io.tresor.imagearchive.Digest;
+import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.index.TagItemRecord;
+import io.tresor.imagearchive.index.TagItemRecord.Outcome;
+import io.tresor.imagearchive.index.TagRecord;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RestoreTargetTest {
+    private static final String HOST = "image-registry.openshift-image-registry.svc:5000";
+
+    @Test
+    void followsTheNamespaceMappingAndDropsBookkeeping() {
+        ObjectNode is = ImageStreams.imageStream("shop", "web", HOST, Map.of());
+        is.withObjectProperty("metadata").withObjectProperty("annotations").put("tresor.io/image-index", "x");
+        is.withObjectProperty("spec").withArrayProperty("tags").addObject().put("name", "stable")
+                .putObject("from").put("kind", "ImageStreamTag").put("name", "web:latest").put("namespace", "shop");
+        RestoreTarget target = RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop-copy"));
+        assertThat(target.namespace()).isEqualTo("shop-copy");
+        assertThat(target.repository()).isEqualTo("shop-copy/web");
+        ObjectNode created = target.imageStream(ImageStreams.prepared(is));
+        assertThat(created.path("metadata").path("namespace").asText()).isEqualTo("shop-copy");
+        assertThat(created.path("metadata").path("annotations").has("tresor.io/image-index")).isFalse();
+        assertThat(created.path("metadata").path("annotations").path("openshift.io/generated-by").asText()).isEqualTo("OpenShiftNewBuild");
+        assertThat(created.path("spec").path("lookupPolicy").path("local").asBoolean()).isTrue();
+        assertThat(created.path("spec").path("tags").get(1).path("from").path("namespace").asText()).isEqualTo("shop-copy");
+        assertThat(created.has("status")).isFalse();
+    }
+
+    @Test
+    void withoutMappingTheSourceNamespaceStays() {
+        ObjectNode is = ImageStreams.imageStream("shop", "web", HOST, Map.of());
+        assertThat(RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop")).namespace()).isEqualTo("shop");
+    }
+
+    @Test
+    void replaysEachTagsArchivedHistoryOldestFirst() {
+        Digest a = Digest.parse("sha256:" + "a".repeat(64));
+        Digest b = Digest.parse("sha256:" + "b".repeat(64));
+        Digest c = Digest.parse("sha256:" + "c".repeat(64));
+        ImageStreamRecord record = new ImageStreamRecord("shop", "web", List.of(
+                new TagRecord("latest", List.of(item(c, Outcome.CAPTURED), item(b, Outcome.SKIPPED), item(a, Outcome.ALREADY_PRESENT))),
+                new TagRecord("base", List.of(item(b, Outcome.REFERENCE)))));
+        assertThat(TagHistoryReplay.of(record)).containsExactly(
+                new TagHistoryReplay.Push("latest", a), new TagHistoryReplay.Push("latest", c));
+    }
+
+    private static TagItemRecord item(Digest d, Outcome outcome) {
+        return new TagItemRecord("2026-11-30T10:00:00Z", HOST + "/shop/web@" + d, d, outcome, null);
+    }
+}
