@@ -9,7 +9,9 @@
 set -euo pipefail
 
 JDK="$1"; OUT="$2"; APP_JAR="$3"; MAIN="$4"; LAUNCHER_SRC="$5"; TEST_JARS="$6"; TEST_OUT="$7"
-MODULES="java.base,java.logging,java.naming,java.net.http,java.management,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns"
+# From jdeps --print-module-deps of the shaded jar; java.desktop (java.beans), java.security.jgss and jdk.jfr are
+# optional there and left out. jdk.net: the S3 client sets TCP keep-alive options through jdk.net.Sockets.
+MODULES="java.base,java.logging,java.naming,java.net.http,java.management,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.net"
 
 die() { echo "ERROR: $*" >&2; exit 1; }
 [ -x "$JDK/bin/jlink" ] || die "Temurin JDK 25 not found at $JDK (it provides the plugin's runtime via jlink and the AOT cache). Install it or build with -Dtresor.jdk25.home=<jdk-25-dir>."
