@@ -6,6 +6,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.tresor.plugin.VeleroPlugin;
+import io.tresor.plugin.api.BackupItemAction;
+import io.tresor.plugin.api.BackupItemRequest;
+import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.plugin.api.ResourceSelector;
 import io.tresor.plugin.goplugin.PluginChannel;
 import io.tresor.proto.goplugin.GRPCControllerGrpc;
 import io.tresor.proto.velero.BackupItemActionAppliesToRequest;
@@ -35,7 +39,27 @@ final class AotTraining {
     private AotTraining() {
     }
 
+    /** Pass-through actions trained in place of the real ones (see {@link #exercise}). */
+    static final String TRAINING_PREFIX = "tresor.io/aot-training";
+
     static int run(VeleroPlugin.Builder plugin, String[] args) {
+        // JDK 25 loads every class of the cache eagerly at start, so the training run must not call the real
+        // actions: they would pull fabric8, TLS and HTTP client classes into every plugin start (measured: +2200
+        // classes, start 150 → 370 ms, RSS +20 MB). The dispatch path is trained on pass-through actions instead.
+        BackupItemAction passthrough = new BackupItemAction() {
+            @Override
+            public ResourceSelector appliesTo() {
+                return ResourceSelector.all();
+            }
+
+            @Override
+            public BackupItemResult execute(BackupItemRequest request) {
+                request.item().path("metadata").path("name").asText();
+                return BackupItemResult.of(request.item());
+            }
+        };
+        plugin.backupItemAction(TRAINING_PREFIX + "-v2", passthrough)
+                .backupItemActionV1(TRAINING_PREFIX + "-v1", passthrough);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("VELERO_PLUGIN", "hello");
         plugin.environment(env).onListening(endpoint -> {
@@ -53,7 +77,9 @@ final class AotTraining {
             ListPluginsResponse list = PluginListerGrpc.newBlockingStub(channel).listPlugins(Empty.getDefaultInstance());
             for (int round = 0; round < 50; round++) {
                 for (PluginIdentifier p : list.getPluginsList()) {
-                    call(channel, p.getKind(), p.getName());
+                    if (p.getName().startsWith(TRAINING_PREFIX)) {
+                        call(channel, p.getKind(), p.getName());
+                    }
                 }
                 call(channel, "BackupItemActionV2", "tresor.io/aot-training-unknown");
                 call(channel, "BackupItemAction", "tresor.io/aot-training-unknown");
