@@ -3,11 +3,11 @@ package io.tresor.plugin.goplugin;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,10 +22,10 @@ public final class PluginChannel {
     public static ManagedChannel dial(String network, String address) {
         NettyChannelBuilder b;
         if (network.equals("unix")) {
-            EventLoopGroup group = new EpollEventLoopGroup(1, new DefaultThreadFactory("plugin-client", true));
-            b = NettyChannelBuilder.forAddress(new DomainSocketAddress(address))
+            EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("plugin-client", true));
+            b = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(address))
                     .eventLoopGroup(group)
-                    .channelType(EpollDomainSocketChannel.class);
+                    .channelType(NioDomainSocketChannel.class);
             ManagedChannel ch = b.usePlaintext().overrideAuthority("unused")
                     .maxInboundMessageSize(Integer.MAX_VALUE).build();
             return new ClosingChannel(ch, group);
