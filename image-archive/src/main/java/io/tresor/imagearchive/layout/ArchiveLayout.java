@@ -93,6 +93,14 @@ public final class ArchiveLayout {
         return root + "gc/sweep.json";
     }
 
+    /**
+     * Marker a sweep pass writes before its last check for new captures and removes after deleting blobs; a capture
+     * that wrote its in-progress root waits while it exists (see {@code ArchiveSweeper}).
+     */
+    public String sweepDeleting() {
+        return root + "gc/deleting.json";
+    }
+
     /** Velero's own directory of backups under the prefix; a sub-directory per existing Velero backup. */
     public String veleroBackupsDirectory() {
         return locationPrefix() + "backups/";
