@@ -57,6 +57,7 @@ public final class ArchiveSweeper {
 
     /** Runs a pass; {@code deletedBackups} are the backups Velero is deleting now (their index goes). */
     public SweepDecision sweep(Set<String> deletedBackups) {
+        dropStaleMarkers();
         Map<String, String> indexesBefore = indexObjects();
         SweepInput input = inventory(deletedBackups);
         SweepDecision decision = GarbageSweep.decide(input);
@@ -74,7 +75,8 @@ public final class ArchiveSweeper {
         // Two-party handshake with the captures (BackupDocuments#markInProgress): this pass writes its marker, then
         // looks for captures; a capture writes its root, then looks for the marker. One of them always sees the other:
         // a capture this pass cannot see waits for the marker to go, so it never reuses a blob deleted below.
-        writeDeletingMarker();
+        String marker = layout.sweepDeleting(java.util.UUID.randomUUID().toString());
+        writeDeletingMarker(marker);
         try {
             String changed = changedSince(input, indexesBefore);
             if (changed != null) {
@@ -85,7 +87,7 @@ public final class ArchiveSweeper {
             decision.blobsToDelete().forEach((fp, digests) -> digests.forEach(d -> store.delete(layout.blob(fp, d))));
             writeState(decision.next());
         } finally {
-            store.delete(layout.sweepDeleting());
+            store.delete(marker);
         }
         return decision;
     }
@@ -173,9 +175,19 @@ public final class ArchiveSweeper {
         return indexes;
     }
 
-    private void writeDeletingMarker() {
+    /** Markers of passes that died mid-deletion would make every capture wait for their age to pass again and again. */
+    private void dropStaleMarkers() {
+        Instant staleBefore = clock.instant().minus(BackupDocuments.SWEEP_MARKER_STALE);
+        for (S3Object o : store.listObjects(layout.sweepDeletingDirectory())) {
+            if (o.lastModified().isBefore(staleBefore)) {
+                store.delete(o.key());
+            }
+        }
+    }
+
+    private void writeDeletingMarker(String marker) {
         try {
-            store.writeObject(layout.sweepDeleting(), JSON.writeValueAsBytes(JSON.createObjectNode().put("at", clock.instant().toString())),
+            store.writeObject(marker, JSON.writeValueAsBytes(JSON.createObjectNode().put("at", clock.instant().toString())),
                     "application/json");
         } catch (IOException e) {
             throw new IllegalStateException("GC marker cannot be serialized", e);

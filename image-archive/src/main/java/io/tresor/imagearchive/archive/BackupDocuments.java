@@ -49,17 +49,16 @@ public final class BackupDocuments {
         awaitSweepDeletions(backup);
     }
 
-    // Listing, not HEAD: the marker may be written with another key, and its age is what matters.
+    // Listing, not HEAD: a marker may be written with another key, and its age is what matters.
     private void awaitSweepDeletions(String backup) {
-        String marker = store.layout().sweepDeleting();
+        String markers = store.layout().sweepDeletingDirectory();
         long deadline = System.nanoTime() + SWEEP_MARKER_STALE.toNanos();
         boolean logged = false;
         while (true) {
-            Optional<Instant> written = store.listObjects(marker).stream().filter(o -> o.key().equals(marker))
-                    .map(o -> o.lastModified()).findFirst();
-            if (written.isEmpty() || written.get().plus(SWEEP_MARKER_STALE).isBefore(clock.instant())
-                    || System.nanoTime() > deadline) {
-                return; // none, or left behind by a pass that died: a live pass deletes in seconds to minutes
+            Instant staleBefore = clock.instant().minus(SWEEP_MARKER_STALE);
+            boolean deleting = store.listObjects(markers).stream().anyMatch(o -> o.lastModified().isAfter(staleBefore));
+            if (!deleting || System.nanoTime() > deadline) {
+                return; // none, or left behind by passes that died: a live pass deletes in seconds to minutes
             }
             if (!logged) {
                 LOG.info("backup {}: an image GC pass is deleting blobs in storage location {}; the capture waits for it",
