@@ -85,6 +85,12 @@ class ArchiveNetworkTest {
             java.nio.file.Files.writeString(noBundle, "");
             assertThatThrownBy(() -> roundTrip(Map.of("NO_PROXY", ip, "SSL_CERT_FILE", noBundle.toString()), location))
                     .as("without the CA in the bundle the server is not trusted").hasMessageContaining("net-bsl");
+            // the location's own caCert is trusted on top of the bundle, through the proxy too
+            StorageLocation withCa = StorageLocation.fromJson(s3.bslJson("net-ca-bsl", "net", "tenant-net").replace(
+                    "\"prefix\":\"tenant-net\"", "\"prefix\":\"tenant-net\",\"caCert\":\""
+                            + java.util.Base64.getEncoder().encodeToString(cert.certificatePem()) + "\""));
+            roundTrip(Map.of("HTTPS_PROXY", proxy.url(), "SSL_CERT_FILE", noBundle.toString()), withCa);
+            assertThat(proxy.requests()).hasSizeGreaterThan(before);
             assertThat(s3.topLevel("net", "tenant-net")).containsOnly("plugins/");
         }
     }
