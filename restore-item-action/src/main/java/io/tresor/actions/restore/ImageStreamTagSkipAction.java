@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * history by pushing its images. Creating an ImageStreamTag afterwards is at best an "already exists" warning per
  * tag, and for a tag pointing at an external image it is a new tag event with a fresh import (the history tresor
  * restored then gets an extra, newer entry). The OpenShift Velero plugin skips {@code imagetags} always and restores
- * {@code imagestreamtags} only for reference/external tags, because its ImageStream restore does not replay history.
+ * {@code imagestreamtags} only for reference/external tags, because its ImageStream restore skips creating the stream
+ * (the registry recreates it on push, without spec tags); tresor creates it from the full spec first.
  */
 public final class ImageStreamTagSkipAction implements RestoreItemAction {
     public static final String NAME = "tresor.io/imagestreamtag-skip";
