@@ -25,16 +25,30 @@ public final class PemTrust {
      * @param where what the bundle is, for error messages (e.g. {@code BackupStorageLocation x: spec.objectStorage.caCert})
      */
     public static TrustManager[] trustManagers(byte[] pem, String where) {
+        return trustManagers(pem, null, where);
+    }
+
+    /**
+     * @param base  the CAs to start from (a process-wide trust bundle), or null for the JDK's roots
+     * @param where what the bundle is, for error messages
+     */
+    public static TrustManager[] trustManagers(byte[] pem, X509TrustManager base, String where) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            system.init((KeyStore) null);
             int i = 0;
-            for (TrustManager tm : system.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    for (Certificate c : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("system-" + i++, c);
+            if (base != null) {
+                for (Certificate c : base.getAcceptedIssuers()) {
+                    store.setCertificateEntry("base-" + i++, c);
+                }
+            } else {
+                TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                system.init((KeyStore) null);
+                for (TrustManager tm : system.getTrustManagers()) {
+                    if (tm instanceof X509TrustManager x509) {
+                        for (Certificate c : x509.getAcceptedIssuers()) {
+                            store.setCertificateEntry("system-" + i++, c);
+                        }
                     }
                 }
             }

@@ -99,6 +99,16 @@ class ImageStreamCycleIT {
                             .setItem(bytes(ImageStreams.prepared(item))).setItemFromBackup(backedUp).setRestore(bytes(restore)).build(),
                     RestoreItemActionExecuteResponse.getDefaultInstance());
             assertThat(r.getSkipRestore()).isTrue();
+            // Velero restores the backup's imagestreamtags after the ImageStreams: the ImageStream restore has their tags
+            ObjectNode istag = ClusterFixture.json("""
+                    {"apiVersion":"image.openshift.io/v1","kind":"ImageStreamTag","metadata":{"name":"web:latest","namespace":"shop"},
+                     "tag":{"name":"latest"},"image":{"metadata":{"name":"%s"},"dockerImageReference":"%s/shop/web@%s"}}
+                    """.formatted(current.digest(), host, current.digest()));
+            RestoreItemActionExecuteResponse tag = MethodPath.call(plugin.channel(), "/v2.RestoreItemAction/Execute",
+                    RestoreItemActionExecuteRequest.newBuilder().setPlugin("tresor.io/imagestreamtag-skip")
+                            .setItem(bytes(istag)).setItemFromBackup(bytes(istag)).setRestore(bytes(restore)).build(),
+                    RestoreItemActionExecuteResponse.getDefaultInstance());
+            assertThat(tag.getSkipRestore()).as("the ImageStreamTag is not created").isTrue();
             assertThat(plugin.shutdown().status()).isZero();
         }
         assertThat(ApiResources.get(cluster.client(), ApiResources.IMAGE_STREAM, "shop-restored", "web")).isPresent();

@@ -36,6 +36,7 @@ class PluginLifecycleIT {
             "RestoreItemActionV2 tresor.io/consistency-cleanup",
             "BackupItemActionV2 tresor.io/imagestream-capture",
             "RestoreItemActionV2 tresor.io/imagestream-restore",
+            "RestoreItemActionV2 tresor.io/imagestreamtag-skip",
             "DeleteItemAction tresor.io/imagestream-gc");
     static final int TEST_ACTIONS = 10;
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tresor.imagearchive.s3.ArchiveStoreException;
 import io.tresor.imagearchive.s3.S3BlobStore;
+import io.tresor.imagearchive.s3.S3Network;
 import io.tresor.imagearchive.s3.SseCustomerKeySource;
 import io.tresor.imagearchive.s3.StorageLocation;
 import io.tresor.plugin.api.ActionException;
@@ -21,9 +22,17 @@ import java.util.Base64;
  */
 public final class ArchiveStores {
     private final KubernetesClient client;
+    private final S3Network network;
 
+    /** Stores reached directly, trusting the JDK's roots (and each location's {@code caCert}). */
     public ArchiveStores(KubernetesClient client) {
+        this(client, S3Network.direct());
+    }
+
+    /** @param network proxy and trust for the S3 endpoints (see {@link ArchiveNetwork#fromEnvironment}) */
+    public ArchiveStores(KubernetesClient client, S3Network network) {
         this.client = client;
+        this.network = network;
     }
 
     /** The store of the location a Backup object names. */
@@ -77,7 +86,7 @@ public final class ArchiveStores {
             key = SseCustomerKeySource.ofFile(Path.of(location.customerKeyEncryptionFile()));
         }
         try {
-            return S3BlobStore.open(location, key, credentials);
+            return S3BlobStore.open(location, key, credentials, network);
         } catch (ArchiveStoreException | IllegalArgumentException e) {
             throw new ActionException(e.getMessage(), e);
         }

@@ -28,7 +28,8 @@ public record ImageActionContext(KubernetesClient client, ArchiveStores stores, 
         HttpClient http = registryHttpClient(env);
         InternalRegistry registry = new InternalRegistry(client, settings.registryHost(), settings.registryUrl(),
                 () -> serviceAccountToken(settings), () -> http);
-        return new ImageActionContext(client, new ArchiveStores(client), registry, settings, Clock.systemUTC());
+        return new ImageActionContext(client, new ArchiveStores(client, ArchiveNetwork.fromEnvironment(env)), registry, settings,
+                Clock.systemUTC());
     }
 
     /** The context from {@code supplier}; a failure to build it (bad settings, no cluster config) is the item's error. */

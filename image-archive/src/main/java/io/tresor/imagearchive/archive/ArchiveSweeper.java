@@ -57,6 +57,8 @@ public final class ArchiveSweeper {
 
     /** Runs a pass; {@code deletedBackups} are the backups Velero is deleting now (their index goes). */
     public SweepDecision sweep(Set<String> deletedBackups) {
+        dropStaleMarkers();
+        Map<String, String> indexesBefore = indexObjects();
         SweepInput input = inventory(deletedBackups);
         SweepDecision decision = GarbageSweep.decide(input);
         decision.holds().forEach(h -> LOG.info("storage location {}: image GC holds deletions: {}", store.location().name(), h));
@@ -66,15 +68,27 @@ public final class ArchiveSweeper {
         for (String backup : decision.inProgressToDelete()) {
             store.delete(layout.inProgress(backup));
         }
-        if (decision.blobCount() > 0 && liveCaptureStartedSince(input)) {
-            // a capture began while this pass was deciding: it may reuse what would be deleted; keep the old marks
-            LOG.info("storage location {}: a capture started during the sweep; blob deletions wait for the next pass",
-                    store.location().name());
-            return new SweepDecision(decision.indexesToDelete(), decision.inProgressToDelete(), Map.of(),
-                    input.previous() == null ? decision.next() : input.previous(), List.of("capture started during the sweep"));
+        if (decision.blobCount() == 0) {
+            writeState(decision.next());
+            return decision;
         }
-        decision.blobsToDelete().forEach((fp, digests) -> digests.forEach(d -> store.delete(layout.blob(fp, d))));
-        writeState(decision.next());
+        // Two-party handshake with the captures (BackupDocuments#markInProgress): this pass writes its marker, then
+        // looks for captures; a capture writes its root, then looks for the marker. One of them always sees the other:
+        // a capture this pass cannot see waits for the marker to go, so it never reuses a blob deleted below.
+        String marker = layout.sweepDeleting(java.util.UUID.randomUUID().toString());
+        writeDeletingMarker(marker);
+        try {
+            String changed = changedSince(input, indexesBefore);
+            if (changed != null) {
+                LOG.info("storage location {}: {} during the sweep; blob deletions wait for the next pass", store.location().name(), changed);
+                return new SweepDecision(decision.indexesToDelete(), decision.inProgressToDelete(), Map.of(),
+                        input.previous() == null ? decision.next() : input.previous(), List.of(changed + " during the sweep"));
+            }
+            decision.blobsToDelete().forEach((fp, digests) -> digests.forEach(d -> store.delete(layout.blob(fp, d))));
+            writeState(decision.next());
+        } finally {
+            store.delete(marker);
+        }
         return decision;
     }
 
@@ -132,10 +146,52 @@ public final class ArchiveSweeper {
         }
     }
 
-    private boolean liveCaptureStartedSince(SweepInput input) {
+    /**
+     * What changed since the inventory that may reuse blobs this pass would delete: a capture that started (new
+     * in-progress root), or one that started and already finished (new or rewritten index); null when nothing did.
+     */
+    private String changedSince(SweepInput input, Map<String, String> indexesBefore) {
         Set<String> known = new HashSet<>();
         input.inProgress().forEach(r -> known.add(r.backup()));
-        return inProgressRoots().stream().anyMatch(r -> !known.contains(r.backup()));
+        if (inProgressRoots().stream().anyMatch(r -> !known.contains(r.backup()))) {
+            return "a capture started";
+        }
+        for (Map.Entry<String, String> now : indexObjects().entrySet()) {
+            if (!now.getValue().equals(indexesBefore.get(now.getKey()))) {
+                return "a capture wrote " + now.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Index key → ETag and Last-Modified: a rewrite within the same second still changes the ETag. */
+    private Map<String, String> indexObjects() {
+        Map<String, String> indexes = new HashMap<>();
+        for (S3Object o : store.listObjects(layout.backupsDirectory())) {
+            if (layout.imageIndexBackup(o.key()).isPresent()) {
+                indexes.put(o.key(), o.eTag() + " " + o.lastModified());
+            }
+        }
+        return indexes;
+    }
+
+    /** Markers of passes that died mid-deletion would make every capture wait for their age to pass again and again. */
+    private void dropStaleMarkers() {
+        Instant staleBefore = clock.instant().minus(BackupDocuments.SWEEP_MARKER_STALE);
+        for (S3Object o : store.listObjects(layout.sweepDeletingDirectory())) {
+            if (o.lastModified().isBefore(staleBefore)) {
+                store.delete(o.key());
+            }
+        }
+    }
+
+    private void writeDeletingMarker(String marker) {
+        try {
+            store.writeObject(marker, JSON.writeValueAsBytes(JSON.createObjectNode().put("at", clock.instant().toString())),
+                    "application/json");
+        } catch (IOException e) {
+            throw new IllegalStateException("GC marker cannot be serialized", e);
+        }
     }
 
     private Map<String, Set<Digest>> storedBlobs() {

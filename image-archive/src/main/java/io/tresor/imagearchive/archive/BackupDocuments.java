@@ -7,7 +7,11 @@ import io.tresor.imagearchive.index.ImageIndexCodec;
 import io.tresor.imagearchive.s3.S3BlobStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-backup documents of the archive: a backup's {@code images.json} and the in-progress root that a capture
@@ -16,6 +20,10 @@ import java.util.Optional;
 public final class BackupDocuments {
     private static final int MAX_INDEX_BYTES = 64 * 1024 * 1024;
     private static final ObjectMapper JSON = ImageIndexCodec.mapper();
+    private static final Logger LOG = LoggerFactory.getLogger(BackupDocuments.class);
+    /** A sweep marker older than this belongs to a pass that died (a live pass removes it in a finally block). */
+    static final Duration SWEEP_MARKER_STALE = Duration.ofMinutes(30);
+    private static final Duration SWEEP_MARKER_POLL = Duration.ofMillis(250);
 
     private final S3BlobStore store;
     private final Clock clock;
@@ -25,7 +33,11 @@ public final class BackupDocuments {
         this.clock = clock;
     }
 
-    /** Writes {@code inprogress/<backup>}; call it before the capture's first HEAD of a stored blob. */
+    /**
+     * Writes {@code inprogress/<backup>}, then waits while a sweep pass is deleting blobs; call it before the capture's
+     * first HEAD of a stored blob. Root first, marker check second (the sweep does it the other way round): a pass
+     * that did not see this root has its marker up, so the capture reuses nothing that pass still deletes.
+     */
     public void markInProgress(String backup) {
         ObjectNode root = JSON.createObjectNode().put("backup", backup).put("startedAt", clock.instant().toString())
                 .put("keyFingerprint", store.keyFingerprint());
@@ -33,6 +45,32 @@ public final class BackupDocuments {
             store.writeObject(store.layout().inProgress(backup), JSON.writeValueAsBytes(root), "application/json");
         } catch (IOException e) {
             throw new IllegalStateException("in-progress root of backup " + backup + " cannot be serialized", e);
+        }
+        awaitSweepDeletions(backup);
+    }
+
+    // Listing, not HEAD: a marker may be written with another key, and its age is what matters.
+    private void awaitSweepDeletions(String backup) {
+        String markers = store.layout().sweepDeletingDirectory();
+        long deadline = System.nanoTime() + SWEEP_MARKER_STALE.toNanos();
+        boolean logged = false;
+        while (true) {
+            Instant staleBefore = clock.instant().minus(SWEEP_MARKER_STALE);
+            boolean deleting = store.listObjects(markers).stream().anyMatch(o -> o.lastModified().isAfter(staleBefore));
+            if (!deleting || System.nanoTime() > deadline) {
+                return; // none, or left behind by passes that died: a live pass deletes in seconds to minutes
+            }
+            if (!logged) {
+                LOG.info("backup {}: an image GC pass is deleting blobs in storage location {}; the capture waits for it",
+                        backup, store.location().name());
+                logged = true;
+            }
+            try {
+                Thread.sleep(SWEEP_MARKER_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an image GC pass to finish", e);
+            }
         }
     }
 

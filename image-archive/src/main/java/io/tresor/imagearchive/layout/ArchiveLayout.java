@@ -93,6 +93,22 @@ public final class ArchiveLayout {
         return root + "gc/sweep.json";
     }
 
+    /**
+     * Directory of the markers sweep passes write before their last check for new captures and remove after deleting
+     * blobs; a capture that wrote its in-progress root waits while one exists (see {@code ArchiveSweeper}).
+     */
+    public String sweepDeletingDirectory() {
+        return root + "gc/deleting/";
+    }
+
+    /** The marker of one sweep pass; one per pass, so two passes at once never remove each other's. */
+    public String sweepDeleting(String passId) {
+        if (passId == null || !passId.matches("[a-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("not a sweep pass id: '" + passId + "' (lower-case letters, digits, '-')");
+        }
+        return sweepDeletingDirectory() + passId + ".json";
+    }
+
     /** Velero's own directory of backups under the prefix; a sub-directory per existing Velero backup. */
     public String veleroBackupsDirectory() {
         return locationPrefix() + "backups/";

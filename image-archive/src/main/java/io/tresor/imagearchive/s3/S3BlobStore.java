@@ -61,6 +61,12 @@ public final class S3BlobStore implements AutoCloseable {
 
     /** Opens the store of a location: reads its key and builds the client ({@code credentialsFile} may be null). */
     public static S3BlobStore open(StorageLocation location, SseCustomerKeySource keySource, byte[] credentialsFile) {
+        return open(location, keySource, credentialsFile, S3Network.direct());
+    }
+
+    /** As {@link #open(StorageLocation, SseCustomerKeySource, byte[])}, reaching the endpoint through {@code network}. */
+    public static S3BlobStore open(StorageLocation location, SseCustomerKeySource keySource, byte[] credentialsFile,
+                                   S3Network network) {
         location.requireCustomerKey();
         SseCustomerKey key;
         try {
@@ -70,7 +76,7 @@ public final class S3BlobStore implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ArchiveStoreException("storage location " + location.name() + ": " + e.getMessage(), e);
         }
-        return new S3BlobStore(S3ClientFactory.create(location, credentialsFile), location, key, DEFAULT_PART_SIZE, DEFAULT_PART_BUFFERS);
+        return new S3BlobStore(S3ClientFactory.create(location, credentialsFile, network), location, key, DEFAULT_PART_SIZE, DEFAULT_PART_BUFFERS);
     }
 
     public ArchiveLayout layout() {

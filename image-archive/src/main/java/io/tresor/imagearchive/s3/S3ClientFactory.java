@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,13 +30,21 @@ public final class S3ClientFactory {
      *                        to use the default chain ({@code AWS_SHARED_CREDENTIALS_FILE}, environment, ...)
      */
     public static S3Client create(StorageLocation location, byte[] credentialsFile) {
+        return create(location, credentialsFile, S3Network.direct());
+    }
+
+    /**
+     * @param network proxy and trusted CAs for the endpoint, decided by the caller (the plugin's proxy variables and
+     *                trust bundle)
+     */
+    public static S3Client create(StorageLocation location, byte[] credentialsFile, S3Network network) {
         var builder = S3Client.builder()
                 .region(Region.of(location.effectiveRegion()))
                 .forcePathStyle(location.forcePathStyle())
                 .credentialsProvider(credentials(location, credentialsFile))
                 // SDK retries (throttling, 5xx, connection resets) with 5 attempts instead of 3: parts are 8 MiB
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(5)))
-                .httpClient(httpClient(location))
+                .httpClient(httpClient(location, network))
                 // Ceph RGW rejects the SDK's default streaming checksums (XAmzContentSHA256Mismatch)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
@@ -60,21 +69,38 @@ public final class S3ClientFactory {
         return ProfileCredentialsProvider.builder().profileFile(file).profileName(location.profile()).build();
     }
 
-    private static SdkHttpClient httpClient(StorageLocation location) {
+    private static SdkHttpClient httpClient(StorageLocation location, S3Network network) {
         // Apache streams request bodies of known length; HttpURLConnection would hold a second copy of every part
         var builder = Apache5HttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60))
-                .maxConnections(16);
+                .maxConnections(16)
+                .proxyConfiguration(proxy(location, network));
         if (location.insecureSkipTlsVerify()) {
             return builder.buildWithDefaults(AttributeMap.builder()
                     .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
         }
         if (location.caCert() != null) {
-            TrustManager[] managers = PemTrust.trustManagers(location.caCert(),
+            TrustManager[] managers = PemTrust.trustManagers(location.caCert(), network.trust(),
                     "BackupStorageLocation " + location.name() + ": spec.objectStorage.caCert");
+            builder.tlsTrustManagersProvider(() -> managers);
+        } else if (network.trust() != null) {
+            TrustManager[] managers = {network.trust()};
             builder.tlsTrustManagersProvider(() -> managers);
         }
         return builder.build();
+    }
+
+    /**
+     * The proxy is decided once per client for the endpoint it talks to (without {@code s3Url}: the regional AWS
+     * endpoint; virtual-hosted bucket names are subdomains of it, so NO_PROXY domain entries match them alike). The
+     * SDK's own reading of proxy variables and system properties is switched off: it has other NO_PROXY rules.
+     */
+    private static ProxyConfiguration proxy(StorageLocation location, S3Network network) {
+        URI endpoint = location.s3Url() != null ? URI.create(location.s3Url())
+                : URI.create("https://s3." + location.effectiveRegion() + ".amazonaws.com");
+        var proxy = ProxyConfiguration.builder().useSystemPropertyValues(false).useEnvironmentVariableValues(false);
+        network.proxyFor().apply(endpoint).ifPresent(a -> proxy.endpoint(URI.create("http://" + a.getHostString() + ":" + a.getPort())));
+        return proxy.build();
     }
 }

@@ -1,6 +1,7 @@
 package io.tresor.imagearchive.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tresor.imagearchive.Digest;
 import io.tresor.imagearchive.gc.SweepDecision;
@@ -20,6 +21,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,34 @@ class ArchiveSweeperTest {
                 assertThat(store.blobSize(kept)).as("kept %s", kept).isPresent();
             }
             assertThat(s3.topLevel(BUCKET, prefix)).containsOnly("plugins/", "backups/");
+        }
+    }
+
+    @Test
+    void aCaptureWaitsWhileAPassIsDeletingAndADeadPassesMarkerIsDropped() throws Exception {
+        String prefix = "tenant-marker";
+        byte[] key = new byte[32];
+        new Random(10).nextBytes(key);
+        TestClock clock = new TestClock();
+        try (S3BlobStore store = S3BlobStore.open(s3.location("tenant-marker", BUCKET, prefix),
+                SseCustomerKeySource.ofSecretValue("openshift-adp", "c", "customer-key", key), S3Server.credentialsFile())) {
+            BackupDocuments documents = new BackupDocuments(store, clock);
+            String live = store.layout().sweepDeleting("live-pass");
+            store.writeObject(live, "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+            CompletableFuture<Void> capture = CompletableFuture.runAsync(() -> documents.markInProgress("thu"));
+            Thread.sleep(800);
+            assertThat(capture).as("the capture waits while a pass deletes blobs").isNotDone();
+            assertThat(store.listKeys(store.layout().inProgressDirectory())).as("its root is written first")
+                    .containsExactly(store.layout().inProgress("thu"));
+            store.delete(live);
+            capture.get(10, TimeUnit.SECONDS);
+
+            // a pass died while deleting: its marker stops holding captures after 30 minutes, and the next pass drops it
+            store.writeObject(store.layout().sweepDeleting("dead-pass"), "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+            clock.now = clock.now.plus(Duration.ofMinutes(31));
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> documents.markInProgress("fri"));
+            new ArchiveSweeper(store, Duration.ofHours(24), Duration.ofHours(12), clock).sweep(Set.of());
+            assertThat(store.listKeys(store.layout().sweepDeletingDirectory())).isEmpty();
         }
     }
 

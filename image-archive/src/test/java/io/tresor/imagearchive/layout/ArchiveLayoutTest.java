@@ -26,6 +26,7 @@ class ArchiveLayoutTest {
         assertThat(layout.imageIndex("nightly-20261201")).isEqualTo(root + "backups/nightly-20261201/images.json");
         assertThat(layout.inProgress("nightly-20261201")).isEqualTo(root + "inprogress/nightly-20261201");
         assertThat(layout.sweepState()).isEqualTo(root + "gc/sweep.json");
+        assertThat(layout.sweepDeleting("p-1")).isEqualTo(root + "gc/deleting/p-1.json");
         assertThat(layout.veleroBackupsDirectory()).isEqualTo(root.replace("plugins/tresor/", "") + "backups/");
     }
 

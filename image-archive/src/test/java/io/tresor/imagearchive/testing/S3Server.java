@@ -27,10 +27,12 @@ public final class S3Server implements AutoCloseable {
     private final S3Proxy proxy;
     private final S3Client admin;
     private final boolean tls;
+    private final String host;
 
-    private S3Server(S3Proxy proxy, boolean tls) {
+    private S3Server(S3Proxy proxy, boolean tls, String host) {
         this.proxy = proxy;
         this.tls = tls;
+        this.host = host;
         this.admin = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort())).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(Apache5HttpClient.builder().build())
@@ -44,10 +46,19 @@ public final class S3Server implements AutoCloseable {
 
     /** With {@code tls}, S3Proxy also listens with that certificate; {@link #endpoint()} is then the HTTPS one. */
     public static S3Server start(Path tlsKeyStore) throws Exception {
+        return start(tlsKeyStore, "127.0.0.1");
+    }
+
+    /**
+     * Listening on every address when {@code host} is not 127.0.0.1, and {@link #endpoint()} names {@code host} (a
+     * non-loopback address of this machine, which proxy rules treat like a remote host).
+     */
+    public static S3Server start(Path tlsKeyStore, String host) throws Exception {
+        String bind = host.equals("127.0.0.1") ? host : "0.0.0.0";
         Properties p = new Properties();
-        p.setProperty("s3proxy.endpoint", "http://127.0.0.1:0");
+        p.setProperty("s3proxy.endpoint", "http://" + bind + ":0");
         if (tlsKeyStore != null) {
-            p.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:0");
+            p.setProperty("s3proxy.secure-endpoint", "https://" + bind + ":0");
             p.setProperty("s3proxy.keystore-path", tlsKeyStore.toString());
             p.setProperty("s3proxy.keystore-password", "changeit");
         }
@@ -65,11 +76,11 @@ public final class S3Server implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        return new S3Server(proxy, tlsKeyStore != null);
+        return new S3Server(proxy, tlsKeyStore != null, host);
     }
 
     public URI endpoint() {
-        return tls ? URI.create("https://127.0.0.1:" + proxy.getSecurePort()) : URI.create("http://127.0.0.1:" + proxy.getPort());
+        return tls ? URI.create("https://" + host + ":" + proxy.getSecurePort()) : URI.create("http://" + host + ":" + proxy.getPort());
     }
 
     /** A client without SSE-C headers, for setup and for checking what is stored. */

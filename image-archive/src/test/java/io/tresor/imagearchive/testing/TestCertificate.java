@@ -14,11 +14,20 @@ import java.util.concurrent.TimeUnit;
 public record TestCertificate(Path certificate, Path privateKey, byte[] certificatePem, Path keyStore) {
 
     public static TestCertificate create(Path dir, String alias) throws Exception {
+        return create(dir, alias, new String[0]);
+    }
+
+    /** @param extraIps more IP addresses the certificate is valid for (besides 127.0.0.1) */
+    public static TestCertificate create(Path dir, String alias, String... extraIps) throws Exception {
+        StringBuilder san = new StringBuilder("SAN=ip:127.0.0.1");
+        for (String ip : extraIps) {
+            san.append(",ip:").append(ip);
+        }
         Files.createDirectories(dir);
         Path store = dir.resolve(alias + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-dname", "CN=127.0.0.1", "-ext", san.toString(), "-validity", "2", "-storetype", "PKCS12",
                 "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

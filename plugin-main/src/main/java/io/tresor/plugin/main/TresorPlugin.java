@@ -5,6 +5,7 @@ import io.tresor.actions.backup.ImageStreamCaptureAction;
 import io.tresor.actions.backup.ImageStreamGcAction;
 import io.tresor.actions.cluster.ImageActionContext;
 import io.tresor.actions.restore.ImageStreamRestoreAction;
+import io.tresor.actions.restore.ImageStreamTagSkipAction;
 import io.tresor.plugin.ActionRegistrar;
 import io.tresor.plugin.VeleroPlugin;
 import io.tresor.plugin.goplugin.StdoutGuard;
@@ -44,6 +45,8 @@ public final class TresorPlugin {
         Supplier<ImageActionContext> images = new OnFirstUse<>(() -> ImageActionContext.fromEnvironment(System.getenv()));
         plugin.backupItemAction(ImageStreamCaptureAction.NAME, new ImageStreamCaptureAction(images))
                 .restoreItemAction(ImageStreamRestoreAction.NAME, new ImageStreamRestoreAction(images))
+                // imagestreamtags/imagetags in the backup: the ImageStream restore recreates those tags
+                .restoreItemAction(ImageStreamTagSkipAction.NAME, new ImageStreamTagSkipAction())
                 .deleteItemAction(ImageStreamGcAction.NAME, new ImageStreamGcAction(images));
         for (ActionRegistrar registrar : ServiceLoader.load(ActionRegistrar.class)) {
             registrar.register(plugin);

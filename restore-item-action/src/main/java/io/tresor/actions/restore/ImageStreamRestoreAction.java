@@ -14,6 +14,7 @@ import io.tresor.imagearchive.index.ImageStreamRecord;
 import io.tresor.imagearchive.registry.OciRegistryClient;
 import io.tresor.imagearchive.registry.RetryPolicy;
 import io.tresor.imagearchive.s3.S3BlobStore;
+import io.tresor.imagearchive.s3.SseKeyMismatchException;
 import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.api.ResourceSelector;
 import io.tresor.plugin.api.RestoreItemAction;
@@ -101,9 +102,37 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
     }
 
     private static ImageIndex readIndex(S3BlobStore store, String backupName) throws ActionException {
-        return new BackupDocuments(store, java.time.Clock.systemUTC()).readIndex(backupName).orElseThrow(() -> new ActionException(
-                "storage location " + store.location().name() + " has no " + store.layout().imageIndex(backupName)
-                        + ": the backup's images were garbage-collected or never written"));
+        try {
+            return new BackupDocuments(store, java.time.Clock.systemUTC()).readIndex(backupName).orElseThrow(() -> new ActionException(
+                    "storage location " + store.location().name() + " has no " + store.layout().imageIndex(backupName)
+                            + ": the backup's images were garbage-collected or never written"));
+        } catch (SseKeyMismatchException e) {
+            // a RuntimeException: execute() wraps it with the ImageStream's name like every other archive failure
+            throw new IllegalStateException(keyMismatch(store, backupName) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Names the fingerprints (never the keys): the current one and those blob directories exist for, so an admin whose
+     * key was rotated sees that this backup needs an earlier key, and which fingerprint it must have.
+     */
+    private static String keyMismatch(S3BlobStore store, String backupName) {
+        List<String> others = new ArrayList<>();
+        try {
+            for (String dir : store.listDirectoryNames(store.layout().root())) {
+                String name = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+                if (name.startsWith("k-") && !name.equals("k-" + store.keyFingerprint())) {
+                    others.add(name.substring(2));
+                }
+            }
+        } catch (RuntimeException listingFailed) {
+            // the message below is still right, only without the list of other fingerprints
+        }
+        return "backup " + backupName + " was archived with another SSE-C key than storage location " + store.location().name()
+                + " has now (key fingerprint " + store.keyFingerprint() + "); blobs of other keys exist under fingerprint(s) "
+                + (others.isEmpty() ? "(none found)" : String.join(", ", others)) + ": set the location's customer key back to the "
+                + "key this backup was written with (its customerKeyEncryptionSecret or customerKeyEncryptionFile), restore, then "
+                + "set the new key again; nothing was uploaded or overwritten";
     }
 
     private static ImageStreamRecord record(ImageIndex index, RestoreTarget target, ObjectNode fromBackup) throws ActionException {

@@ -124,4 +124,45 @@ class ImageStreamRestoreActionTest {
                 .hasMessageContaining(layer.digest() + " of image " + pushed[1].digest() + " is missing from the archive");
         assertThat(cluster.registryClient().manifest("shop-hole/holey", "latest").orElseThrow().digest()).isEqualTo(pushed[0].digest());
     }
+
+    /** An ImageStream of {@code shop/<name>} whose tag {@code latest} has one image. */
+    static ObjectNode single(String name, TestImages.Pushed image) {
+        String host = cluster.registryHost();
+        Map<String, List<Item>> history = new LinkedHashMap<>();
+        history.put("latest", List.of(new Item(host + "/shop/" + name + "@" + image.digest(), image.digest().toString(), "2026-11-30T10:00:00Z")));
+        return ImageStreams.imageStream("shop", name, host, history);
+    }
+
+    @Test
+    void aSecondImageStreamOfTheRestoreMountsTheBaseLayerTheFirstOnePushed() throws Exception {
+        OciRegistryClient setup = cluster.registryClient();
+        TestImages images = new TestImages(setup, 4242);
+        TestImages.Blob base = images.layer("shop/front", 400_000, true);
+        TestImages.Pushed front = images.image("shop/front", "latest", true, "amd64", List.of(base, images.layer("shop/front", 2_000, true)));
+        assertThat(setup.mountBlob("shop/back", base.digest(), "shop/front")).as("setup: both streams share the base layer").isTrue();
+        TestImages.Pushed back = images.image("shop/back", "latest", true, "amd64", List.of(base, images.layer("shop/back", 3_000, true)));
+        cluster.create(ApiResources.BACKUP, ImageStreams.storedBackup("mount-1", "shop"));
+        ImageStreamCaptureAction capture = new ImageStreamCaptureAction(() -> ctx);
+        ObjectNode frontItem = capture.execute(new BackupItemRequest(single("front", front), () -> ImageStreams.backup("mount-1", "shop"))).item();
+        ObjectNode backItem = capture.execute(new BackupItemRequest(single("back", back), () -> ImageStreams.backup("mount-1", "shop"))).item();
+
+        // one plugin process serves all items of a restore: one action instance
+        ImageStreamRestoreAction action = new ImageStreamRestoreAction(() -> ctx);
+        ObjectNode restore = ImageStreams.restore("restore-mount", "mount-1", "shop", "shop-mount");
+        for (ObjectNode item : List.of(frontItem, backItem)) {
+            assertThat(action.execute(new RestoreItemRequest(ImageStreams.prepared(item), () -> item, () -> restore)).skipRestore()).isTrue();
+        }
+
+        String hex = base.digest().hex();
+        List<String> log = cluster.registryAccessLog();
+        assertThat(log).as("the base layer was mounted into shop-mount/back from shop-mount/front (201 Created)")
+                .anyMatch(l -> l.contains("POST /v2/shop-mount/back/blobs/uploads/?mount=") && l.contains(hex)
+                        && l.matches(".*from=shop-mount(/|%2F)front.*") && l.contains("\" 201 "));
+        assertThat(log).as("and not uploaded into shop-mount/back")
+                .noneMatch(l -> l.contains("PUT /v2/shop-mount/back/blobs/uploads/") && l.contains(hex));
+        assertThat(log).as("but uploaded once into shop-mount/front")
+                .anyMatch(l -> l.contains("PUT /v2/shop-mount/front/blobs/uploads/") && l.contains(hex));
+        assertThat(cluster.registryClient().hasBlob("shop-mount/back", base.digest())).isTrue();
+        assertThat(cluster.registryClient().manifest("shop-mount/back", "latest").orElseThrow().digest()).isEqualTo(back.digest());
+    }
 }

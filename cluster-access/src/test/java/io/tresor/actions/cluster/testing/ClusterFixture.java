@@ -52,6 +52,7 @@ public final class ClusterFixture implements AutoCloseable {
     private final S3Server s3;
     private final TokenIssuer issuer;
     private final RegistryServer registry;
+    private Path registryDir;
 
     private ClusterFixture(KubernetesMockServer api, S3Server s3, TokenIssuer issuer, RegistryServer registry) {
         this.api = api;
@@ -76,6 +77,7 @@ public final class ClusterFixture implements AutoCloseable {
             issuer = anonymousRegistry ? null : TokenIssuer.start(dir.resolve("issuer"));
             RegistryServer registry = RegistryServer.start(dir.resolve("registry"), issuer);
             ClusterFixture f = new ClusterFixture(api, s3, issuer, registry);
+            f.registryDir = dir.resolve("registry");
             f.seed();
             return f;
         } catch (Exception | Error e) {
@@ -148,6 +150,15 @@ public final class ClusterFixture implements AutoCloseable {
 
     public String registryUrl() {
         return registry.url();
+    }
+
+    /** The registry's access log lines so far (distribution logs every request, whatever the log level). */
+    public List<String> registryAccessLog() {
+        try {
+            return java.nio.file.Files.readAllLines(registryDir.resolve("registry.log"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code http://127.0.0.1:<port>} of the mock API server. */
