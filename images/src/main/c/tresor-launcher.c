@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_OPTIONS 128
@@ -166,6 +167,9 @@ static void *run_java(void *arg) {
 }
 
 int main(int argc, char **argv) {
+    /* CLOCK_MONOTONIC is System.nanoTime()'s clock on Linux: the plugin reports its start-up phases against it. */
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     static struct launch l;
     l.argc = argc;
     l.argv = argv;
@@ -188,10 +192,12 @@ int main(int argc, char **argv) {
     }
     if (read_options(&l) != 0) return 1;
 
-    static char command_opt[PATH_MAX + 32], exe_opt[PATH_MAX + 32];
+    static char command_opt[PATH_MAX + 32], exe_opt[PATH_MAX + 32], started_opt[64];
     snprintf(command_opt, sizeof command_opt, "-Dtresor.command=%s", argv[0]);
     snprintf(exe_opt, sizeof exe_opt, "-Dtresor.executable=%s", self);
-    if (add_option(&l, command_opt) != 0 || add_option(&l, exe_opt) != 0) return 1;
+    snprintf(started_opt, sizeof started_opt, "-Dtresor.launched.nanos=%lld",
+             (long long) started.tv_sec * 1000000000LL + started.tv_nsec);
+    if (add_option(&l, command_opt) != 0 || add_option(&l, exe_opt) != 0 || add_option(&l, started_opt) != 0) return 1;
 
     /* The primordial thread is a poor home for a JVM (fixed stack, no guard pages); use our own. */
     pthread_attr_t attr;

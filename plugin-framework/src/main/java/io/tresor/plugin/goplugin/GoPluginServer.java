@@ -1,6 +1,7 @@
 package io.tresor.plugin.goplugin;
 
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -64,6 +65,15 @@ public final class GoPluginServer {
 
     /** Binds and starts serving {@code services} plus go-plugin's own; returns once connections are accepted. */
     public static GoPluginServer start(List<BindableService> services, Map<String, String> env) throws IOException {
+        return start(services, null, env);
+    }
+
+    /**
+     * As {@link #start(List, Map)}, with {@code fallback} (if not null) answering every method the services don't:
+     * services added to it later are served too.
+     */
+    public static GoPluginServer start(List<BindableService> services, HandlerRegistry fallback, Map<String, String> env)
+            throws IOException {
         ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("tresor-rpc"));
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus("plugin", ServingStatus.SERVING);
@@ -93,6 +103,9 @@ public final class GoPluginServer {
                 .addService(new BrokerService())
                 .addService(new StdioService());
         services.forEach(builder::addService);
+        if (fallback != null) {
+            builder.fallbackHandlerRegistry(fallback);
+        }
         Server server = builder.build();
         server.start();
         if (endpoint == null) {

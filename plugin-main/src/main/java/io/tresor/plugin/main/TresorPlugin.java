@@ -7,6 +7,7 @@ import io.tresor.actions.cluster.ImageActionContext;
 import io.tresor.actions.restore.ImageStreamRestoreAction;
 import io.tresor.actions.restore.ImageStreamTagSkipAction;
 import io.tresor.plugin.ActionRegistrar;
+import io.tresor.plugin.StartupPhases;
 import io.tresor.plugin.VeleroPlugin;
 import io.tresor.plugin.goplugin.StdoutGuard;
 
@@ -25,12 +26,16 @@ public final class TresorPlugin {
     }
 
     public static void main(String[] args) {
+        StartupPhases.mark("jvm");
         StdoutGuard.install();
         if (args.length > 0 && args[0].equals("install")) {
             System.exit(PluginTreeInstaller.run(args));
         }
         VeleroPlugin.Builder plugin = VeleroPlugin.builder();
+        // binding overlaps the registrations below; the handshake waits for both
+        plugin.listenEarly(args);
         registerActions(plugin);
+        StartupPhases.mark("actions");
         if (Boolean.getBoolean(TRAINING_PROPERTY)) {
             System.exit(AotTraining.run(plugin, args));
         }

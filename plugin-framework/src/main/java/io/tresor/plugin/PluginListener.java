@@ -1,0 +1,67 @@
+package io.tresor.plugin;
+
+import io.grpc.BindableService;
+import io.grpc.util.MutableHandlerRegistry;
+import io.tresor.plugin.goplugin.GoPluginServer;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * Starts the go-plugin server on its own thread so that binding it overlaps the registration of the actions on the
+ * main thread; the Velero services are added once the registry is complete, before the handshake line goes out.
+ * Every gRPC and protobuf step runs on that one thread: class initialisation is never split between two threads.
+ */
+final class PluginListener {
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tresor-start");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Future<MutableHandlerRegistry> velero;
+    private final Future<GoPluginServer> server;
+
+    private PluginListener(Map<String, String> env) {
+        velero = thread.submit(MutableHandlerRegistry::new);
+        server = thread.submit(() -> GoPluginServer.start(List.of(), velero.get(), env));
+    }
+
+    /** Begins binding now. */
+    static PluginListener start(Map<String, String> env) {
+        return new PluginListener(env);
+    }
+
+    /** Adds the Velero services (created on the server's thread), waits until both are done. */
+    GoPluginServer finish(Supplier<List<BindableService>> services) throws IOException {
+        Future<?> added = thread.submit(() -> {
+            MutableHandlerRegistry registry = velero.get();
+            services.get().forEach(registry::addService);
+            return null;
+        });
+        try {
+            GoPluginServer s = server.get();
+            added.get();
+            return s;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("the plugin server did not start: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the plugin server was starting", e);
+        } finally {
+            thread.shutdown();
+        }
+    }
+}
