@@ -71,6 +71,9 @@ write_opts() { # $1 = file, rest = extra options
     # grpc probes netty's epoll transport at class init (a native library extracted to /tmp); the plugin uses the
     # JDK's unix sockets instead, so skip the probe.
     echo "-Dio.grpc.netty.shaded.io.netty.transport.noNative=true"
+    # netty's pooled buffers come in 4 MiB chunks, zeroed when allocated: 256 KiB chunks keep pooling for gRPC's small
+    # messages (larger ones are allocated unpooled) and measured 3.7 MB less RSS per plugin process.
+    echo "-Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=5"
     # C1-compiling the class-file API's stack-map generator (hot while the JDK spins proxy and method-handle
     # classes at start) takes a 6.7 MB compiler arena that stays resident: measured RSS 69 → 62 MB without it.
     # "quiet" first: CompileCommand otherwise echoes itself on stdout.

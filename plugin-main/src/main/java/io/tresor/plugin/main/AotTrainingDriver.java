@@ -23,13 +23,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Build-time only, run on the build's JDK: starts the launcher in AOT record mode as Velero would and makes
- * Velero's calls (health, ListPlugins, AppliesTo, an unknown plugin, Shutdown; Execute too with depth
- * {@code execute}) against the training actions. Usage: {@code AotTrainingDriver <launcher> [appliesTo|execute]};
+ * Velero's calls (health, ListPlugins, AppliesTo, Shutdown; with depth {@code execute} also Execute and the
+ * error path of an unknown plugin) against the training actions. Usage: {@code AotTrainingDriver <launcher> [appliesTo|execute]};
  * exit status 0 once the plugin exited with 0.
  *
  * <p>The build trains {@code appliesTo}: JDK 25 loads every cached class at each start, and Execute's JSON classes
  * (jackson-databind, ~780 classes with the v1/v2 execute path) cost every start ~40 ms of CPU and 9 MB of cache
- * while only processes that execute an item need them; those load them from the jar on first use instead.
+ * while only processes that execute an item need them; those load them from the jar on first use instead. The same
+ * holds for the error path (status details, stack frames).
  */
 public final class AotTrainingDriver {
     private static final byte[] ITEM = ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-0\","
@@ -74,8 +75,10 @@ public final class AotTrainingDriver {
                         call(channel, p.getKind(), p.getName(), depth);
                     }
                 }
-                call(channel, "BackupItemActionV2", AotTraining.TRAINING_PREFIX + "-unknown", depth);
-                call(channel, "BackupItemAction", AotTraining.TRAINING_PREFIX + "-unknown", depth);
+                if (depth.equals("execute")) {
+                    call(channel, "BackupItemActionV2", AotTraining.TRAINING_PREFIX + "-unknown", depth);
+                    call(channel, "BackupItemAction", AotTraining.TRAINING_PREFIX + "-unknown", depth);
+                }
             }
         } finally {
             try {
