@@ -9,8 +9,6 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,18 +46,16 @@ public final class GoPluginServer {
     private final Server server;
     private final Endpoint endpoint;
     private final Path socketFile;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loop;
     private final ExecutorService executor;
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
 
-    private GoPluginServer(Server server, Endpoint endpoint, Path socketFile, EventLoopGroup boss,
-                           EventLoopGroup workers, ExecutorService executor) {
+    private GoPluginServer(Server server, Endpoint endpoint, Path socketFile, EventLoopGroup loop,
+                           ExecutorService executor) {
         this.server = server;
         this.endpoint = endpoint;
         this.socketFile = socketFile;
-        this.boss = boss;
-        this.workers = workers;
+        this.loop = loop;
         this.executor = executor;
     }
 
@@ -75,15 +71,14 @@ public final class GoPluginServer {
     public static GoPluginServer start(List<BindableService> services, HandlerRegistry fallback, Map<String, String> env)
             throws IOException {
         ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("tresor-rpc"));
-        HealthStatusManager health = new HealthStatusManager();
-        health.setStatus("plugin", ServingStatus.SERVING);
         CountDownLatch[] latch = new CountDownLatch[1];
         ControllerService controller = new ControllerService(() -> latch[0].countDown());
 
         Path socket = socketPath(env);
         NettyServerBuilder builder;
-        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("tresor-accept", true));
-        EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("tresor-io", true));
+        // One event-loop thread accepts and serves: Velero opens a single connection per plugin process, and a
+        // second loop (selector + thread) would only add start-up time. Actions run on the executor, never on it.
+        EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("tresor-io", true));
         Endpoint endpoint;
         if (socket != null) {
             builder = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(socket))
@@ -94,11 +89,11 @@ public final class GoPluginServer {
                     .channelType(NioServerSocketChannel.class);
             endpoint = null;
         }
-        builder.bossEventLoopGroup(boss)
-                .workerEventLoopGroup(workers)
+        builder.bossEventLoopGroup(loop)
+                .workerEventLoopGroup(loop)
                 .executor(executor)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .addService(health.getHealthService())
+                .addService(new HealthService())
                 .addService(controller)
                 .addService(new BrokerService())
                 .addService(new StdioService());
@@ -112,7 +107,7 @@ public final class GoPluginServer {
             InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
             endpoint = new Endpoint("tcp", "127.0.0.1:" + bound.getPort());
         }
-        GoPluginServer s = new GoPluginServer(server, endpoint, socket, boss, workers, executor);
+        GoPluginServer s = new GoPluginServer(server, endpoint, socket, loop, executor);
         latch[0] = s.shutdownRequested;
         return s;
     }
@@ -144,8 +139,7 @@ public final class GoPluginServer {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        boss.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+        loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
         executor.shutdownNow();
         if (socketFile != null) {
             try {
