@@ -78,10 +78,19 @@ public final class ImageStreamCaptureBench {
         env.put("TRESOR_REGISTRY_TOKEN_FILE", dir.resolve("no-token").toString());
         try (PluginProcess plugin = PluginProcess.start(launcher, PluginProcess.VELERO_SERVER_ARGS, env)) {
             long t0 = System.nanoTime();
-            ExecuteResponse r = MethodPath.call(plugin.channel(), "/v2.BackupItemAction/Execute", ExecuteRequest.newBuilder()
-                    .setPlugin("tresor.io/imagestream-capture").setItem(ByteString.copyFromUtf8(is.toString()))
-                    .setBackup(ByteString.copyFromUtf8(ImageStreams.backup(backup, "shop").toString())).build(),
-                    ExecuteResponse.getDefaultInstance());
+            ExecuteResponse r;
+            try {
+                r = MethodPath.call(plugin.channel(), "/v2.BackupItemAction/Execute", ExecuteRequest.newBuilder()
+                        .setPlugin("tresor.io/imagestream-capture").setItem(ByteString.copyFromUtf8(is.toString()))
+                        .setBackup(ByteString.copyFromUtf8(ImageStreams.backup(backup, "shop").toString())).build(),
+                        ExecuteResponse.getDefaultInstance());
+            } catch (RuntimeException e) {
+                // a dead plugin (e.g. -XX:+ExitOnOutOfMemoryError) only shows as "Network closed": say why it died
+                Thread.sleep(500);
+                String status = ProcessHandle.of(plugin.pid()).map(h -> h.isAlive() ? "running" : "exited").orElse("gone");
+                throw new IllegalStateException("capture " + backup + " failed, plugin " + status + "; stderr: " + plugin.stderrLines()
+                        + "; stdout: " + plugin.stdoutAfterHandshake(), e);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long rss = peakRssMb(plugin.pid());
             if (!r.getItem().toStringUtf8().contains("tresor.io/image-index")) {

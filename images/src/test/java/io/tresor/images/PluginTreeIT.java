@@ -93,6 +93,9 @@ class PluginTreeIT {
         assertThat(opts).anyMatch(o -> o.startsWith("-Xmx"));
         assertThat(opts).anyMatch(o -> o.startsWith("-XX:ErrorFile=/tmp/"));
         assertThat(opts).anyMatch(o -> o.matches("-XX:AOTCache=@DIR@/[0-9a-f]{16}\\.aot"));
+        assertThat(opts).contains("-XX:+ExitOnOutOfMemoryError");
+        // C2 stays on in the shipped options (only the AOT training runs C1 only): SHA-256/AES intrinsics need it
+        assertThat(opts).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.tresor.imagearchive.Digest;
 import io.tresor.imagearchive.layout.ArchiveLayout;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public final class S3BlobStore implements AutoCloseable {
     /** Part size of multipart uploads: the memory one upload holds at a time. */
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     /** Part buffers in memory at once, whatever the number of parallel uploads: bounds the heap the store needs. */
-    public static final int DEFAULT_PART_BUFFERS = 3;
+    public static final int DEFAULT_PART_BUFFERS = 4;
     private static final long SMALL_BLOB = 1024 * 1024;
 
     private final S3Client s3;
@@ -180,14 +181,14 @@ public final class S3BlobStore implements AutoCloseable {
         VerifiedBlobUpload upload = new VerifiedBlobUpload(s3, location, key, blobKey(digest));
         if (expectedSize >= 0 && expectedSize < SMALL_BLOB) {
             // configs, manifests and small layers: a buffer of their own size (one byte more to notice a longer stream)
-            return upload.upload(digest, expectedSize, content, new byte[(int) expectedSize + 1]);
+            return upload.upload(digest, expectedSize, content, ByteBuffer.allocate((int) expectedSize + 1));
         }
         if (expectedSize > (long) VerifiedBlobUpload.MAX_PARTS * partSize) {
             // beyond 10,000 parts of the usual size: a rare huge blob gets a larger buffer of its own
             long needed = (expectedSize + VerifiedBlobUpload.MAX_PARTS - 1) / VerifiedBlobUpload.MAX_PARTS;
-            return upload.upload(digest, expectedSize, content, new byte[(int) (((needed >> 20) + 1) << 20)]);
+            return upload.upload(digest, expectedSize, content, ByteBuffer.allocate((int) (((needed >> 20) + 1) << 20)));
         }
-        byte[] buffer;
+        ByteBuffer buffer;
         try {
             buffer = partBuffers.borrow();
         } catch (InterruptedException e) {

@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /** Builds an {@link S3Client} for a storage location the way velero-plugin-for-aws configures its client. */
@@ -45,6 +46,10 @@ public final class S3ClientFactory {
                 // SDK retries (throttling, 5xx, connection resets) with 5 attempts instead of 3: parts are 8 MiB
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(5)))
                 .httpClient(httpClient(location, network))
+                // No aws-chunked bodies: parts are in memory and re-readable, so the signer hashes them in one pass.
+                // Over plain HTTP SigV4 signs the payload either way; aws-chunked adds an HMAC, a string-to-sign and
+                // a fresh buffer per chunk on both sides. Over HTTPS the body is UNSIGNED-PAYLOAD either way.
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 // Ceph RGW rejects the SDK's default streaming checksums (XAmzContentSHA256Mismatch)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

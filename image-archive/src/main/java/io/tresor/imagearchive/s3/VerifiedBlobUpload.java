@@ -1,10 +1,10 @@
 package io.tresor.imagearchive.s3;
 
 import io.tresor.imagearchive.Digest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 final class VerifiedBlobUpload {
     private static final Logger LOG = LoggerFactory.getLogger(VerifiedBlobUpload.class);
     static final int MAX_PARTS = 10_000;
+    /** Read (and hash) size: small enough to stay in the CPU cache between the hash and the copy into the part. */
+    private static final int CHUNK = 64 * 1024;
 
     private final S3Client s3;
     private final StorageLocation location;
@@ -38,34 +40,38 @@ final class VerifiedBlobUpload {
         this.objectKey = objectKey;
     }
 
-    /** Uploads through {@code buffer}: its length is the part size (at least 5 MiB unless the whole blob fits in it). */
-    long upload(Digest expected, long expectedSize, InputStream content, byte[] buffer) {
+    /**
+     * Uploads through {@code buffer}: its capacity is the part size (at least 5 MiB unless the whole blob fits in it).
+     * The content is hashed while it is read into the buffer, in small chunks that are still in the CPU cache.
+     */
+    long upload(Digest expected, long expectedSize, InputStream content, ByteBuffer buffer) {
         MessageDigest sha = Digest.newSha256();
-        int n = read(content, buffer);
+        byte[] chunk = new byte[CHUNK];
+        int n = fill(content, buffer, chunk, sha);
         if (expectedSize >= 0 && n > expectedSize) {
             throw longer(expected, expectedSize);
         }
-        if (n < buffer.length) {
-            sha.update(buffer, 0, n);
+        if (n < buffer.capacity()) {
             verify(expected, expectedSize, Digest.fromRaw(sha.digest()), n);
             putSingle(buffer, n);
             return n;
         }
-        return multipart(expected, expectedSize, content, sha, buffer, n);
+        return multipart(expected, expectedSize, content, sha, buffer, chunk, n);
     }
 
-    private void putSingle(byte[] buffer, int n) {
+    private void putSingle(ByteBuffer buffer, int n) {
         try {
             s3.putObject(PutObjectRequest.builder().bucket(location.bucket()).key(objectKey)
                             .contentType("application/octet-stream")
                             .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5Base64()).build(),
-                    RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, n), n));
+                    body(buffer, n));
         } catch (SdkException e) {
             throw failed("PUT", e);
         }
     }
 
-    private long multipart(Digest expected, long expectedSize, InputStream content, MessageDigest sha, byte[] buffer, int first) {
+    private long multipart(Digest expected, long expectedSize, InputStream content, MessageDigest sha, ByteBuffer buffer,
+                           byte[] chunk, int first) {
         String uploadId;
         try {
             uploadId = s3.createMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey)
@@ -80,7 +86,6 @@ final class VerifiedBlobUpload {
             long total = 0;
             int n = first;
             while (n > 0) {
-                sha.update(buffer, 0, n);
                 total += n;
                 if (expectedSize >= 0 && total > expectedSize) {
                     throw longer(expected, expectedSize);
@@ -94,9 +99,9 @@ final class VerifiedBlobUpload {
                 String etag = s3.uploadPart(b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
                                 .partNumber(partNumber).contentLength((long) length)
                                 .sseCustomerAlgorithm("AES256").sseCustomerKey(key.base64()).sseCustomerKeyMD5(key.md5Base64()),
-                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
+                        body(buffer, length)).eTag();
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-                n = read(content, buffer);
+                n = fill(content, buffer, chunk, sha);
             }
             verify(expected, expectedSize, Digest.fromRaw(sha.digest()), total);
             // S3Proxy wants the SSE-C headers on CompleteMultipartUpload too; AWS ignores them there
@@ -112,6 +117,12 @@ final class VerifiedBlobUpload {
                 abort(uploadId);
             }
         }
+    }
+
+    /** A body the SDK can reopen (the SigV4 payload hash over plain HTTP, retries) without copying the buffer. */
+    private static RequestBody body(ByteBuffer buffer, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteBufferInputStream(buffer.duplicate().position(0).limit(length)),
+                length, "application/octet-stream");
     }
 
     private void abort(String uploadId) {
@@ -133,13 +144,26 @@ final class VerifiedBlobUpload {
         return new BlobDigestMismatchException(location.name(), expected, null, expectedSize, -1);
     }
 
-    private int read(InputStream content, byte[] buffer) {
+    /**
+     * Refills {@code buffer} from the start with up to its capacity of content (fewer only at the end of the stream),
+     * hashing what it reads; returns the byte count.
+     */
+    private int fill(InputStream content, ByteBuffer buffer, byte[] chunk, MessageDigest sha) {
+        buffer.clear();
         try {
-            return content.readNBytes(buffer, 0, buffer.length);
+            while (buffer.hasRemaining()) {
+                int n = content.read(chunk, 0, Math.min(chunk.length, buffer.remaining()));
+                if (n < 0) {
+                    break;
+                }
+                sha.update(chunk, 0, n);
+                buffer.put(chunk, 0, n);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("storage location " + location.name() + ": reading the source of " + objectKey
                     + " failed: " + e.getMessage(), e);
         }
+        return buffer.position();
     }
 
     private ArchiveStoreException failed(String operation, SdkException e) {
