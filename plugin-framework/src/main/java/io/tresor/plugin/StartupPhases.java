@@ -14,14 +14,17 @@ public final class StartupPhases {
     /** The system property the native launcher sets. */
     public static final String LAUNCHED_PROPERTY = "tresor.launched.nanos";
 
-    private static final List<Object[]> MARKS = new ArrayList<>();
+    private record Mark(String phase, long nanos) {
+    }
+
+    private static final List<Mark> MARKS = new ArrayList<>();
 
     private StartupPhases() {
     }
 
     /** Records the end of the phase {@code name} now. */
     public static synchronized void mark(String name) {
-        MARKS.add(new Object[] {name, System.nanoTime()});
+        MARKS.add(new Mark(name, System.nanoTime()));
     }
 
     /**
@@ -36,10 +39,9 @@ public final class StartupPhases {
         } catch (NumberFormatException e) {
             return out;
         }
-        for (Object[] m : MARKS) {
-            long at = (Long) m[1];
-            out.put((String) m[0], Math.max(0, (at - previous) / 1_000_000));
-            previous = at;
+        for (Mark m : MARKS) {
+            out.put(m.phase(), Math.max(0, (m.nanos() - previous) / 1_000_000));
+            previous = m.nanos();
         }
         return out;
     }
