@@ -6,7 +6,7 @@ import com.google.protobuf.ByteString;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.plugin.testkit.MethodPath;
 import io.tresor.plugin.testkit.PluginProcess;
 import io.tresor.proto.freeze.v1.LeaseState;
@@ -37,7 +37,7 @@ class ConsistencyPluginIT {
 
     @Test
     void theShippedExecutableThawsAFrozenSnapshotAndRecordsItOnTheBackedUpItem(@TempDir Path tmp) throws Exception {
-        LoopExt4.assumeRoot();
+        LoopVolume.assumeRoot();
         try (ConsistencyBed bed = new ConsistencyBed()) {
             ConsistencyBed.Volume v = bed.volume(true);
             String name = "velero-" + v.pvc() + "-e2e01";

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.proto.freeze.v1.LeaseState;
@@ -51,7 +51,7 @@ class PodConsistencyActionTest {
 
   @Test
   void aVolumeFrozenAtTheCutIsAnInfoLineAndANormalEventOnThePvc() throws Exception {
-    LoopExt4.assumeRoot();
+    LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
     String name = "velero-" + v.pvc() + "-fr0zn";
     assertThat(bed.freezeAsWebhook(v, name, "daily-0200", 60).getState()).isEqualTo(LeaseState.FROZEN);

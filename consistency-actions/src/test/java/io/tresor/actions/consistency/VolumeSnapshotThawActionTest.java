@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.proto.freeze.v1.LeaseState;
@@ -42,7 +42,7 @@ class VolumeSnapshotThawActionTest {
 
   @Test
   void aSnapshotStillFrozenIsThawedAndRecordedAsFrozen() throws Exception {
-    LoopExt4.assumeRoot();
+    LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
     LeaseStatus lease = bed.freezeAsWebhook(v, "velero-" + v.pvc() + "-x7k2p", "nightly", 60);
     assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
@@ -72,7 +72,7 @@ class VolumeSnapshotThawActionTest {
 
   @Test
   void aSnapshotTheAgentAlreadyThawedOnItsHandleIsRecordedWithTheAgentsVerdict() throws Exception {
-    LoopExt4.assumeRoot();
+    LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
     String name = "velero-" + v.pvc() + "-h4nd1";
     assertThat(bed.freezeAsWebhook(v, name, "nightly", 60).getState()).isEqualTo(LeaseState.FROZEN);
@@ -116,7 +116,7 @@ class VolumeSnapshotThawActionTest {
 
   @Test
   void aMemberOfAGroupSnapshotThawsTheGroupsFreezeOfItsPvc() throws Exception {
-    LoopExt4.assumeRoot();
+    LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
     String admission = java.util.UUID.randomUUID().toString();
     try (var webhook = bed.client(TestCluster.WEBHOOK_TOKEN)) {

@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.AgentConfig;
 import io.tresor.freeze.AgentServer;
 import java.io.IOException;

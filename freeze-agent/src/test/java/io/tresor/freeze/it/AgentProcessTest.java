@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tresor.freeze.journal.FileFreezeJournal;
@@ -65,7 +66,7 @@ class AgentProcessTest {
       assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
       assertThat(new FileFreezeJournal(journal).entries()).hasSize(1);
       agent.kill9();
-      blocked = Writer.write(volume.mountPoint.resolve("f"));
+      blocked = LoopVolume.write(volume.mountPoint.resolve("f"));
       Thread.sleep(300);
       assertThat(blocked).as("still frozen after kill -9").isNotDone();
     }
@@ -82,7 +83,7 @@ class AgentProcessTest {
     try (AgentProcess agent = AgentProcess.start(cluster.url(), podsDir, journal, base.resolve("agent.log"))) {
       LeaseStatus lease = freeze(agent);
       assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
-      CompletableFuture<Void> blocked = Writer.write(volume.mountPoint.resolve("f"));
+      CompletableFuture<Void> blocked = LoopVolume.write(volume.mountPoint.resolve("f"));
       Thread.sleep(200);
       assertThat(blocked).isNotDone();
       agent.sigterm();

@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tresor.freeze.fs.FilesystemFreezer;
@@ -29,11 +30,11 @@ class FilesystemFreezerTest {
     try (LoopVolume v = LoopVolume.ext4(dir.resolve("mnt"))) {
       DeviceNumber dev = new ProcMountTable().deviceOf(v.mountPoint).orElseThrow();
       assertThat(freezer.freeze(v.mountPoint, dev).result()).isEqualTo(Result.DONE);
-      assertThat(Writer.completesWithin(v.mountPoint.resolve("f"), 300)).isFalse();
+      assertThat(LoopVolume.writable(v.mountPoint.resolve("f"), 300)).isFalse();
       assertThat(freezer.freeze(v.mountPoint, dev).result()).isEqualTo(Result.ALREADY_FROZEN);
       assertThat(freezer.thaw(v.mountPoint, dev).result()).isEqualTo(Result.DONE);
       assertThat(freezer.thaw(v.mountPoint, dev).result()).isEqualTo(Result.NOT_FROZEN);
-      assertThat(Writer.completesWithin(v.mountPoint.resolve("g"), 5000)).isTrue();
+      assertThat(LoopVolume.writable(v.mountPoint.resolve("g"), 5000)).isTrue();
     } finally {
       TempTree.delete(dir);
     }

@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
@@ -69,7 +70,7 @@ public final class FreezeBench {
           awaitStatus(c, l.getLeaseId(), s -> !s.getVolumeSnapshot().getUid().isEmpty());
           Thread.sleep(300); // the agent opens its content watch
           GenericKubernetesResource cut = cluster.prepareCut(content, System.currentTimeMillis() * 1_000_000L);
-          CompletableFuture<Void> blocked = Writer.write(mount.resolve("f"));
+          CompletableFuture<Void> blocked = LoopVolume.write(mount.resolve("f"));
           Thread.sleep(50);
           require(!blocked.isDone(), "writer was not blocked");
           long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -56,11 +57,11 @@ class LoopFreezeTest {
     AgentFixture.Volume v = fx.volume();
     fx.mountExt4(v);
     Path file = v.mountPath().resolve("app.log");
-    assertThat(Writer.completesWithin(file, 5000)).isTrue();
+    assertThat(LoopVolume.writable(file, 5000)).isTrue();
 
     LeaseStatus lease = freeze(v, "snap-writer", 60);
     assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(io.tresor.proto.freeze.v1.LeaseState.FROZEN);
-    CompletableFuture<Void> blocked = Writer.write(file);
+    CompletableFuture<Void> blocked = LoopVolume.write(file);
     Thread.sleep(300);
     assertThat(blocked).as("write into a frozen filesystem").isNotDone();
 
@@ -78,7 +79,7 @@ class LoopFreezeTest {
     fx.mountExt4(v);
     LeaseStatus lease = freeze(v, "snap-lease", 1);
     assertThat(lease.getState()).isEqualTo(io.tresor.proto.freeze.v1.LeaseState.FROZEN);
-    CompletableFuture<Void> blocked = Writer.write(v.mountPath().resolve("f"));
+    CompletableFuture<Void> blocked = LoopVolume.write(v.mountPath().resolve("f"));
     FreezeLease ended = awaitLease(lease.getLeaseId(), l -> !l.active(), 3000);
     assertThat(ended.state()).isEqualTo(LeaseState.THAWED);
     // the snapshot never appeared in the cluster: the lease is dropped as such
@@ -98,7 +99,7 @@ class LoopFreezeTest {
     assertThat(second.getState()).isEqualTo(io.tresor.proto.freeze.v1.LeaseState.FROZEN);
     assertThat(second.getSharedFreeze()).isTrue();
 
-    CompletableFuture<Void> blocked = Writer.write(v.mountPath().resolve("f"));
+    CompletableFuture<Void> blocked = LoopVolume.write(v.mountPath().resolve("f"));
     fx.velero.thaw(first.getLeaseId());
     Thread.sleep(300);
     assertThat(blocked).as("still frozen for the second backup").isNotDone();
@@ -150,7 +151,7 @@ class LoopFreezeTest {
 
     long cutNanos = frozenAt.plusMillis(100).getEpochSecond() * 1_000_000_000L + frozenAt.plusMillis(100).getNano();
     GenericKubernetesResource cut = fx.cluster.prepareCut(content, cutNanos);
-    CompletableFuture<Void> blocked = Writer.write(v.mountPath().resolve("f"));
+    CompletableFuture<Void> blocked = LoopVolume.write(v.mountPath().resolve("f"));
     Thread.sleep(100);
     assertThat(blocked).isNotDone();
     long t0 = System.nanoTime();
@@ -259,8 +260,8 @@ class LoopFreezeTest {
       assertThat(ended.snapshotHandle()).isEqualTo("group-0123");
       assertThat(ended.consistency()).isEqualTo(io.tresor.freeze.lease.Consistency.FROZEN_AT_CUT);
     }
-    assertThat(Writer.completesWithin(a.mountPath().resolve("f"), 5000)).isTrue();
-    assertThat(Writer.completesWithin(b.mountPath().resolve("f"), 5000)).isTrue();
+    assertThat(LoopVolume.writable(a.mountPath().resolve("f"), 5000)).isTrue();
+    assertThat(LoopVolume.writable(b.mountPath().resolve("f"), 5000)).isTrue();
   }
 
   @Test
@@ -275,6 +276,6 @@ class LoopFreezeTest {
     fx.cluster.snapshot(AgentFixture.NS, "snap-conflict", v.pvc(), "nightly");
     FreezeLease ended = awaitLease(lease.getLeaseId(), l -> !l.active(), 5000);
     assertThat(ended.thawCause()).isEqualTo(ThawCause.NEVER_APPEARED);
-    assertThat(Writer.completesWithin(v.mountPath().resolve("f"), 5000)).isTrue();
+    assertThat(LoopVolume.writable(v.mountPath().resolve("f"), 5000)).isTrue();
   }
 }

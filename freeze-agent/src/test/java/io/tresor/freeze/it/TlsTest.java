@@ -1,5 +1,6 @@
 package io.tresor.freeze.it;
 
+import io.tresor.freeze.testing.LoopVolume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
@@ -44,7 +44,7 @@ class FreezeClientTest {
 
   @Test
   void theWebhookFreezesARealExt4AndVeleroThawsItThroughTheNodesAgent() throws Exception {
-    LoopExt4.assumeRoot();
+    LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
     LeaseStatus lease = bed.freezeAsWebhook(v, "velero-data-db-abc12", "nightly", 60);
     CompletableFuture<Void> blocked = null;

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
@@ -59,7 +59,7 @@ class FreezeAdmissionTest {
 
     @Test
     void veleroCreatingASnapshotOfAMountedExt4FreezesItUnderTheRequestUid() throws Exception {
-        LoopExt4.assumeRoot();
+        LoopVolume.assumeRoot();
         ConsistencyBed.Volume v = bed.volume(true);
         String uid = UUID.randomUUID().toString();
         AdmissionResponse r = admit(SnapshotReviews.volumeSnapshot(uid, ConsistencyBed.NS, "velero-" + v.pvc() + "-a1",
@@ -147,7 +147,7 @@ class FreezeAdmissionTest {
 
     @Test
     void aVolumeGroupSnapshotFreezesEverySelectedPvcAsOneGroup() throws Exception {
-        LoopExt4.assumeRoot();
+        LoopVolume.assumeRoot();
         ConsistencyBed.Volume a = bed.volume(true);
         ConsistencyBed.Volume b = bed.volume(true);
         for (ConsistencyBed.Volume v : List.of(a, b)) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.testing.ConsistencyBed;
-import io.tresor.freeze.client.testing.LoopExt4;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.proto.freeze.v1.Consistency;
 import io.tresor.proto.freeze.v1.LeaseState;
@@ -59,7 +59,7 @@ class FreezeEndpointTest {
 
     @Test
     void anAdmittedSnapshotIsFrozenUntilItsContentHasAHandle(@TempDir Path certDir) throws Exception {
-        LoopExt4.assumeRoot();
+        LoopVolume.assumeRoot();
         TestCertificates certificates = TestCertificates.shared();
         certificates.issue(certDir, TestCertificates.KeyFormat.EC_SEC1);
         try (ConsistencyBed bed = new ConsistencyBed();

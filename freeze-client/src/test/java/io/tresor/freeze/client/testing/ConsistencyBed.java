@@ -5,6 +5,7 @@ import io.tresor.freeze.AgentConfig;
 import io.tresor.freeze.AgentServer;
 import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.FreezeClientConfig;
+import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.proto.freeze.v1.FreezeRequest;
 import io.tresor.proto.freeze.v1.LeaseStatus;
 import io.tresor.proto.freeze.v1.SnapshotRef;
@@ -31,7 +32,7 @@ public final class ConsistencyBed implements AutoCloseable {
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   /** A tenant volume: PVC, PV, the pod that mounts it, and (root only) its mounted ext4. */
-  public record Volume(String pvc, String pv, Pod pod, LoopExt4 fs) {}
+  public record Volume(String pvc, String pv, Pod pod, LoopVolume fs) {}
 
   public final TestCluster cluster = new TestCluster();
   private final Path base;
@@ -69,10 +70,10 @@ public final class ConsistencyBed implements AutoCloseable {
     String pv = "pvc-" + UUID.randomUUID();
     cluster.boundPvc(NS, pvc, pv);
     Pod pod = cluster.runningPod(NS, "db-" + n, NODE, pvc);
-    LoopExt4 fs = null;
+    LoopVolume fs = null;
     if (mounted) {
-      fs = LoopExt4.mount(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes/kubernetes.io~csi")
-          .resolve(pv).resolve("mount"));
+      fs = LoopVolume.ext4(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes/kubernetes.io~csi")
+          .resolve(pv).resolve("mount"), 32);
       mounts.add(fs);
     }
     return new Volume(pvc, pv, pod, fs);
@@ -99,7 +100,7 @@ public final class ConsistencyBed implements AutoCloseable {
       }
       cluster.close();
       try (Stream<Path> files = Files.walk(base)) {
-        // nothing is mounted below any more: every LoopExt4 was closed above
+        // nothing is mounted below any more: every LoopVolume was closed above
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }

@@ -7,69 +7,24 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.net.InetAddress;
+import io.tresor.freeze.testing.MockApiServer;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
 
 /**
- * fabric8's mock API server in CRUD mode on loopback, seeded the way a cluster with tresor looks: tenant PVCs,
- * CSI PVs, running pods, freeze agent pods, Velero's VolumeSnapshots. TokenReviews know three tokens.
+ * The shared mock API server seeded the way a cluster with tresor looks: tenant PVCs, CSI PVs, running pods, freeze
+ * agent pods, Velero's VolumeSnapshots. TokenReviews know three tokens: Velero's, the webhook's and a tenant's.
  */
-public final class TestCluster implements AutoCloseable {
-  public static final String VELERO = "system:serviceaccount:openshift-adp:velero";
+public final class TestCluster extends MockApiServer {
   public static final String WEBHOOK = "system:serviceaccount:tresor:tresor-webhook";
   public static final String VELERO_TOKEN = "velero-token-consistency";
   public static final String WEBHOOK_TOKEN = "webhook-token-consistency";
   public static final String TENANT_TOKEN = "tenant-token-consistency";
-  public static final String DRIVER = "ebs.csi.aws.com";
-  public static final ResourceDefinitionContext VS = new ResourceDefinitionContext.Builder()
-      .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
-      .withPlural("volumesnapshots").withNamespaced(true).build();
-  public static final ResourceDefinitionContext VSC = new ResourceDefinitionContext.Builder()
-      .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
-      .withPlural("volumesnapshotcontents").withNamespaced(false).build();
-
-  private final KubernetesMockServer server;
-  public final KubernetesClient client;
 
   public TestCluster() {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-        .andReply(201, request -> review(request.getUtf8Body())).always();
-    client = server.createClient();
-  }
-
-  /** The API server's URL (for a kubeconfig handed to a child process). */
-  public String url() {
-    return server.url("/");
-  }
-
-  private static TokenReview review(String body) {
-    TokenReview review = Serialization.unmarshal(body, TokenReview.class);
-    String token = review.getSpec().getToken();
-    String user = VELERO_TOKEN.equals(token) ? VELERO : WEBHOOK_TOKEN.equals(token) ? WEBHOOK
-        : TENANT_TOKEN.equals(token) ? "system:serviceaccount:tenant:default" : null;
-    review.setStatus(user == null ? new TokenReviewStatusBuilder().withAuthenticated(false).build()
-        : new TokenReviewStatusBuilder().withAuthenticated(true).withNewUser().withUsername(user).endUser().build());
-    return review;
+    super(Map.of(VELERO_TOKEN, VELERO, WEBHOOK_TOKEN, WEBHOOK, TENANT_TOKEN, TENANT));
   }
 
   /** A freeze agent pod of the DaemonSet on the node, listening on loopback at the given port. */
@@ -128,19 +83,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** The snapshot controller and the CSI driver cut it: content bound, handle and creation time set. */
   public String cut(GenericKubernetesResource vs, Instant creationTime) {
-    String content = "snapcontent-" + vs.getMetadata().getUid();
-    GenericKubernetesResource vsc = new GenericKubernetesResource();
-    vsc.setApiVersion("snapshot.storage.k8s.io/v1");
-    vsc.setKind("VolumeSnapshotContent");
-    vsc.setMetadata(new ObjectMetaBuilder().withName(content).build());
-    vsc.setAdditionalProperty("spec", Map.of("driver", DRIVER, "deletionPolicy", "Retain",
-        "volumeSnapshotRef", Map.of("namespace", vs.getMetadata().getNamespace(), "name",
-            vs.getMetadata().getName(), "uid", vs.getMetadata().getUid())));
-    client.genericKubernetesResources(VSC).resource(vsc).create();
-    GenericKubernetesResource current = client.genericKubernetesResources(VS)
-        .inNamespace(vs.getMetadata().getNamespace()).withName(vs.getMetadata().getName()).get();
-    current.setAdditionalProperty("status", Map.of("boundVolumeSnapshotContentName", content, "readyToUse", false));
-    client.genericKubernetesResources(VS).inNamespace(vs.getMetadata().getNamespace()).resource(current).update();
+    String content = bindContent(vs);
     GenericKubernetesResource stored = client.genericKubernetesResources(VSC).withName(content).get();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("snapshotHandle", "snap-0f1e2d3c4b5a69788");
@@ -150,11 +93,5 @@ public final class TestCluster implements AutoCloseable {
     stored.setAdditionalProperty("status", status);
     client.genericKubernetesResources(VSC).resource(stored).update();
     return content;
-  }
-
-  @Override
-  public void close() {
-    client.close();
-    server.destroy();
   }
 }
