@@ -4,6 +4,8 @@
 # second backup (incremental), and copied with `skopeo copy` into a second docker-registry whose storage driver is the
 # same S3 server — what the OADP plugin effectively does. Everything on 127.0.0.1; needs docker-registry and skopeo
 # (apt-get install -y --no-install-recommends docker-registry skopeo).
+# S3Proxy (in the bench JVM) is warmed up first with 256 MiB of multipart uploads, with and without SSE-C, so that its
+# JIT does not warm up during the first measured copy only.
 # Usage: bench/imagestream-capture.sh [SIZE_MIB]   (builds the plugin tree and the test classes first)
 # Last line: tresor_s=… skopeo_s=… ratio=… incremental_uploaded_bytes=… max_heap_mb=… peak_rss_mb=… image_mb=… first_uploaded_bytes=…
 #   max_heap_mb is the executable's enforced -Xmx (it runs with -XX:+ExitOnOutOfMemoryError, so finishing proves it held);
