@@ -42,6 +42,7 @@ public final class VeleroPlugin {
     private final Map<String, String> env;
     private final Consumer<GoPluginServer.Endpoint> onListening;
     private final PluginListener early;
+    private final ServerFlags earlyFlags;
 
     private VeleroPlugin(Builder b) {
         registry = b.registry.build();
@@ -49,6 +50,7 @@ public final class VeleroPlugin {
         env = b.env;
         onListening = b.onListening;
         early = b.early;
+        earlyFlags = b.earlyFlags;
     }
 
     /** Starts a plugin definition. */
@@ -72,7 +74,7 @@ public final class VeleroPlugin {
             System.err.println(refusal.get());
             return 1;
         }
-        ServerFlags flags = setUpLogging(args);
+        ServerFlags flags = earlyFlags != null ? earlyFlags : setUpLogging(args);
         Logger log = LoggerFactory.getLogger(VeleroPlugin.class);
         flags.problems().forEach(p -> log.debug("command line: {}", p));
         SigintIgnorer.install();
@@ -123,6 +125,7 @@ public final class VeleroPlugin {
     /** Collects registrations; names are validated as they are added. */
     public static final class Builder {
         private PluginListener early;
+        private ServerFlags earlyFlags;
         private final PluginRegistry.Builder registry = PluginRegistry.builder();
         private String command = System.getProperty(COMMAND_PROPERTY, "/plugins/tresor");
         private Map<String, String> env = System.getenv();
@@ -179,7 +182,7 @@ public final class VeleroPlugin {
          */
         public Builder listenEarly(String[] args) {
             if (early == null && Handshake.refusal(env).isEmpty()) {
-                setUpLogging(args);
+                earlyFlags = setUpLogging(args);
                 early = PluginListener.start(env);
             }
             return this;
