@@ -29,7 +29,7 @@ final class PluginListener {
 
     private PluginListener(Map<String, String> env) {
         velero = thread.submit(MutableHandlerRegistry::new);
-        server = thread.submit(() -> GoPluginServer.start(List.of(), velero.get(), env));
+        server = thread.submit(() -> GoPluginServer.start(velero.get(), env));
     }
 
     /** Begins binding now. */

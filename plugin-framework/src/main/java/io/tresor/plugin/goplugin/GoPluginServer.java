@@ -1,6 +1,5 @@
 package io.tresor.plugin.goplugin;
 
-import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -59,17 +57,11 @@ public final class GoPluginServer {
         this.executor = executor;
     }
 
-    /** Binds and starts serving {@code services} plus go-plugin's own; returns once connections are accepted. */
-    public static GoPluginServer start(List<BindableService> services, Map<String, String> env) throws IOException {
-        return start(services, null, env);
-    }
-
     /**
-     * As {@link #start(List, Map)}, with {@code fallback} (if not null) answering every method the services don't:
-     * services added to it later are served too.
+     * Binds and starts serving go-plugin's own services, with {@code services} answering every other method (services
+     * added to it later are served too); returns once connections are accepted.
      */
-    public static GoPluginServer start(List<BindableService> services, HandlerRegistry fallback, Map<String, String> env)
-            throws IOException {
+    public static GoPluginServer start(HandlerRegistry services, Map<String, String> env) throws IOException {
         ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("tresor-rpc"));
         CountDownLatch[] latch = new CountDownLatch[1];
         ControllerService controller = new ControllerService(() -> latch[0].countDown());
@@ -97,10 +89,7 @@ public final class GoPluginServer {
                 .addService(controller)
                 .addService(new BrokerService())
                 .addService(new StdioService());
-        services.forEach(builder::addService);
-        if (fallback != null) {
-            builder.fallbackHandlerRegistry(fallback);
-        }
+        builder.fallbackHandlerRegistry(services);
         Server server = builder.build();
         server.start();
         if (endpoint == null) {
