@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * image with {@code skopeo copy} into a second docker-registry whose storage is the same S3 server (what the OADP plugin
  * effectively does). Prints one {@code key=value} line.
  *
- * <p>Arguments: plugin launcher, work directory, image size in MiB.
+ * <p>Arguments: plugin launcher, work directory, image size in MiB, and optionally {@code --tresor-only} (no skopeo
+ * copy: for profiling the capture).
  */
 public final class ImageStreamCaptureBench {
     private static final Pattern BYTES = Pattern.compile("\"bytesUploaded\":(\\d+)");
@@ -66,14 +67,37 @@ public final class ImageStreamCaptureBench {
 
             Capture first = capture(launcher, cluster, dir, is, "bench-1");
             Capture second = capture(launcher, cluster, dir, is, "bench-2");
+            if (args.length > 3 && args[3].equals("--tresor-only")) {
+                // for profiling tresor's side: no skopeo run, so no ratio
+                System.out.printf("tresor_s=%.1f tresor_plugin_cpu_s=%.1f tresor_s3_cpu_s=%.1f incremental_s=%.1f "
+                                + "incremental_plugin_cpu_s=%.1f incremental_uploaded_bytes=%d%n", first.seconds, first.pluginCpuS,
+                        first.s3CpuS, second.seconds, second.pluginCpuS, second.uploaded);
+                return;
+            }
+            double skopeoS3Cpu0 = benchCpuSeconds();
             double skopeo = skopeoCopy(cluster, dir, "shop/big:latest");
+            // where the 2 cores went: the plugin process vs this JVM (S3Proxy; the registries are separate processes)
+            System.out.printf("tresor_plugin_cpu_s=%.1f tresor_s3_cpu_s=%.1f incremental_s=%.1f incremental_plugin_cpu_s=%.1f skopeo_s3_cpu_s=%.1f%n",
+                    first.pluginCpuS, first.s3CpuS, second.seconds, second.pluginCpuS, benchCpuSeconds() - skopeoS3Cpu0);
             System.out.printf("tresor_s=%.1f skopeo_s=%.1f ratio=%.2f incremental_uploaded_bytes=%d max_heap_mb=64 "
                             + "peak_rss_mb=%d image_mb=%d first_uploaded_bytes=%d%n",
                     first.seconds, skopeo, first.seconds / skopeo, second.uploaded, first.rssMb, total / (1024 * 1024), first.uploaded);
         }
     }
 
-    private record Capture(double seconds, long uploaded, long rssMb) {
+    private record Capture(double seconds, long uploaded, long rssMb, double pluginCpuS, double s3CpuS) {
+    }
+
+    /** utime + stime of a live process, in seconds (fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    private static double benchCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     /**
@@ -128,6 +152,8 @@ public final class ImageStreamCaptureBench {
         env.put("TRESOR_REGISTRY_URL", cluster.registryUrl());
         env.put("TRESOR_REGISTRY_TOKEN_FILE", dir.resolve("no-token").toString());
         try (PluginProcess plugin = PluginProcess.start(launcher, PluginProcess.VELERO_SERVER_ARGS, env)) {
+            double s3Cpu0 = benchCpuSeconds();
+            double pluginCpu0 = cpuSeconds(plugin.pid());
             long t0 = System.nanoTime();
             ExecuteResponse r;
             try {
@@ -143,6 +169,8 @@ public final class ImageStreamCaptureBench {
                         + "; stdout: " + plugin.stdoutAfterHandshake(), e);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double pluginCpu = cpuSeconds(plugin.pid()) - pluginCpu0;
+            double s3Cpu = benchCpuSeconds() - s3Cpu0;
             long rss = peakRssMb(plugin.pid());
             if (!r.getItem().toStringUtf8().contains("tresor.io/image-index")) {
                 throw new IllegalStateException("capture did not archive the image: " + plugin.stderrLines());
@@ -155,7 +183,7 @@ public final class ImageStreamCaptureBench {
                     uploaded += Long.parseLong(m.group(1));
                 }
             }
-            return new Capture(seconds, uploaded, rss);
+            return new Capture(seconds, uploaded, rss, pluginCpu, s3Cpu);
         }
     }
 

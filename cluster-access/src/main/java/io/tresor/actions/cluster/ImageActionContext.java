@@ -53,12 +53,10 @@ public record ImageActionContext(KubernetesClient client, ArchiveStores stores, 
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(Duration.ofSeconds(10))
                     .proxy(ProxyRoutes.fromEnvironment(env).asProxySelector())
-                    .sslContext(TrustBundle.fromEnvironment(env).sslContext())
+                    .sslContext(TrustBundle.lazySslContext(env))
                     .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the CA bundles for the registry connection cannot be read", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the CA bundles for the registry connection are not valid certificates", e);
+            throw new IllegalStateException("no TLS implementation for the registry connection: " + e.getMessage(), e);
         }
     }
 

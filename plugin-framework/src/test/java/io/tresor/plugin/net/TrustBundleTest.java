@@ -52,6 +52,52 @@ class TrustBundleTest {
     }
 
     @Test
+    void theBundleIsBuiltOncePerProcessUntilAFileChanges(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        try (InputStream in = getClass().getResourceAsStream("/tls/ca.pem")) {
+            Files.copy(in, ca);
+        }
+        Map<String, String> env = Map.of("SSL_CERT_FILE", ca.toString());
+        TrustBundle first = TrustBundle.fromEnvironment(env);
+        assertThat(TrustBundle.fromEnvironment(env)).as("same files, same bundle").isSameAs(first);
+
+        // a rotated CA file (new content, new size) must be read again
+        Files.writeString(ca, Files.readString(ca) + "\n");
+        TrustBundle rotated = TrustBundle.fromEnvironment(env);
+        assertThat(rotated).isNotSameAs(first);
+        assertThat(rotated.sources()).contains(ca);
+    }
+
+    @Test
+    void theLazyTrustManagerReadsTheBundleAtTheFirstHandshake(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        // not there yet when the client is built: a plain-HTTP process would never read it
+        SSLContext lazy = TrustBundle.lazySslContext(Map.of("SSL_CERT_FILE", ca.toString()));
+        HttpClient client = HttpClient.newBuilder().sslContext(lazy).build();
+        try (InputStream in = getClass().getResourceAsStream("/tls/ca.pem")) {
+            Files.copy(in, ca);
+        }
+        HttpsServer server = startServer();
+        try {
+            URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/");
+            assertThat(client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .isEqualTo("ok");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aBadBundleFailsTheHandshakeNamingTheFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.pem");
+        Files.writeString(bad, "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
+        var tm = TrustBundle.lazyFromEnvironment(Map.of("SSL_CERT_FILE", bad.toString()));
+        assertThatThrownBy(() -> tm.checkServerTrusted(new java.security.cert.X509Certificate[0], "RSA"))
+                .isInstanceOf(java.security.cert.CertificateException.class)
+                .hasMessageContaining(bad.toString()).hasMessageContaining("CA bundles cannot be loaded");
+    }
+
+    @Test
     void aBundleThatIsNotPemIsAClearError(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.pem");
         Files.writeString(bad, "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n");
