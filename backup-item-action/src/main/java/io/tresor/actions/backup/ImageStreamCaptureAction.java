@@ -74,15 +74,35 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
 
     private BackupItemResult capture(ImageActionContext ctx, ImageStreamEvents events, ObjectNode item, ObjectNode backup,
                                      String backupName) throws ActionException {
-        CapturePlan plan = CapturePlan.of(item, ctx.registry().host());
-        if (plan.imagesToCopy().isEmpty()) {
-            LOG.atInfo().addKeyValue("namespace", plan.namespace()).addKeyValue("imagestream", plan.repository())
-                    .log("no image of this ImageStream lives in its own repository of the internal registry: nothing to capture");
-            new CaptureReport(item, backupName, events).report(plan, new ImageStreamCapture.Outcomes(
-                    new ImageStreamRecord(plan.namespace(), plan.name(), List.of()), List.of(), Map.of(), Map.of()));
-            return BackupItemResult.of(item);
+        CapturePlan plan;
+        // Only an ImageStream with images of its own needs the archive; one that references only other namespaces or
+        // external registries must not fail on its storage location, so an opening error surfaces at take() only.
+        boolean mayCopy = hasStatusItems(item);
+        try (ArchiveOpening opening = mayCopy ? ArchiveOpening.start(() -> ctx.stores().forBackup(backup)) : null) {
+            plan = CapturePlan.of(item, ctx.registry().host());
+            if (plan.imagesToCopy().isEmpty()) {
+                LOG.atInfo().addKeyValue("namespace", plan.namespace()).addKeyValue("imagestream", plan.repository())
+                        .log("no image of this ImageStream lives in its own repository of the internal registry: nothing to capture");
+                new CaptureReport(item, backupName, events).report(plan, new ImageStreamCapture.Outcomes(
+                        new ImageStreamRecord(plan.namespace(), plan.name(), List.of()), List.of(), Map.of(), Map.of()));
+                return BackupItemResult.of(item);
+            }
+            return capture(ctx, events, item, backupName, plan, opening != null ? opening.take() : ctx.stores().forBackup(backup));
         }
-        try (S3BlobStore store = ctx.stores().forBackup(backup);
+    }
+
+    private static boolean hasStatusItems(ObjectNode item) {
+        for (var tag : item.path("status").path("tags")) {
+            if (!tag.path("items").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private BackupItemResult capture(ImageActionContext ctx, ImageStreamEvents events, ObjectNode item, String backupName,
+                                     CapturePlan plan, S3BlobStore opened) throws ActionException {
+        try (S3BlobStore store = opened;
              ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
             indexes.begin(store, backupName);
             try {

@@ -205,6 +205,25 @@ class ImageStreamCaptureActionTest {
     }
 
     @Test
+    void anImageStreamWithOnlyReferencesNeedsNoUsableLocation() throws Exception {
+        // the archive is opened in the background while the plan is made; when there is nothing to copy its failure
+        // (here: a storage location that does not exist) must not become the item's
+        ImageActionContext ctx = cluster.context(Duration.ofHours(24));
+        String host = cluster.registryHost();
+        ObjectNode refsOnly = ImageStreams.imageStream("shop", "refs-only", host, Map.of("base", List.of(
+                new Item(host + "/finance/payroll@" + otherNamespace.digest(), otherNamespace.digest().toString(), "2026-11-01T10:00:00Z"),
+                new Item("quay.io/tenant/base@sha256:" + "c".repeat(64), "sha256:" + "c".repeat(64), "2026-09-01T10:00:00Z"))));
+        ObjectNode backup = ImageStreams.backup("refs-only-1", "shop");
+        backup.withObjectProperty("spec").put("storageLocation", "no-such-bsl");
+        BackupItemResult result = new ImageStreamCaptureAction(() -> ctx).execute(new BackupItemRequest(refsOnly, () -> backup));
+        assertThat(result.item().path("metadata").path("name").asText()).isEqualTo("refs-only");
+        assertThat(cluster.client().v1().events().inNamespace("shop").list().getItems())
+                .filteredOn(ev -> ev.getInvolvedObject().getName().equals("refs-only"))
+                .extracting(Event::getReason).doesNotContain("ImageCaptureFailed");
+        assertThat(cluster.storedKeys("plugins/tresor/backups/refs-only-1/")).isEmpty();
+    }
+
+    @Test
     void anUnusableLocationKeepsTheImageStreamInTheBackupAndTellsTheTenantWhy() throws Exception {
         ImageActionContext ctx = cluster.context(Duration.ofHours(24));
         ObjectNode plain = ClusterFixture.json(cluster.s3().bslJson("plain-bsl", ClusterFixture.BUCKET, "plain"));
