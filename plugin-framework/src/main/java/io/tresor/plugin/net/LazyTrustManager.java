@@ -2,7 +2,6 @@ package io.tresor.plugin.net;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -13,18 +12,18 @@ import java.security.cert.X509Certificate;
 final class LazyTrustManager extends X509ExtendedTrustManager {
     /** Builds the real trust manager; may fail reading or parsing CA files. */
     interface Loader {
-        X509TrustManager load() throws IOException, GeneralSecurityException;
+        X509ExtendedTrustManager load() throws IOException, GeneralSecurityException;
     }
 
     private final Loader loader;
-    private volatile X509TrustManager loaded;
+    private volatile X509ExtendedTrustManager loaded;
 
     LazyTrustManager(Loader loader) {
         this.loader = loader;
     }
 
-    private X509TrustManager delegate() throws CertificateException {
-        X509TrustManager tm = loaded;
+    private X509ExtendedTrustManager delegate() throws CertificateException {
+        X509ExtendedTrustManager tm = loaded;
         if (tm == null) {
             synchronized (this) {
                 tm = loaded;
@@ -54,38 +53,22 @@ final class LazyTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkClientTrusted(chain, authType, socket);
-        } else {
-            delegate().checkClientTrusted(chain, authType);
-        }
+        delegate().checkClientTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkServerTrusted(chain, authType, socket);
-        } else {
-            delegate().checkServerTrusted(chain, authType);
-        }
+        delegate().checkServerTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkClientTrusted(chain, authType, engine);
-        } else {
-            delegate().checkClientTrusted(chain, authType);
-        }
+        delegate().checkClientTrusted(chain, authType, engine);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkServerTrusted(chain, authType, engine);
-        } else {
-            delegate().checkServerTrusted(chain, authType);
-        }
+        delegate().checkServerTrusted(chain, authType, engine);
     }
 
     @Override

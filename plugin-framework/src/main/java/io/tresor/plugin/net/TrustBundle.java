@@ -3,6 +3,7 @@ package io.tresor.plugin.net;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,10 +34,10 @@ public final class TrustBundle {
     /** Bundles already built in this process, by the state of their files (a changed or new file builds anew). */
     private static final Map<List<String>, TrustBundle> BUILT = new ConcurrentHashMap<>();
 
-    private final X509TrustManager trustManager;
+    private final X509ExtendedTrustManager trustManager;
     private final List<Path> sources;
 
-    private TrustBundle(X509TrustManager trustManager, List<Path> sources) {
+    private TrustBundle(X509ExtendedTrustManager trustManager, List<Path> sources) {
         this.trustManager = trustManager;
         this.sources = sources;
     }
@@ -129,7 +130,7 @@ public final class TrustBundle {
     }
 
     /** A trust manager over all collected CAs. */
-    public X509TrustManager trustManager() {
+    public X509ExtendedTrustManager trustManager() {
         return trustManager;
     }
 
@@ -145,14 +146,14 @@ public final class TrustBundle {
         return ctx;
     }
 
-    private static X509TrustManager defaultTrustManager(KeyStore store) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager defaultTrustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
         for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
+            if (tm instanceof X509ExtendedTrustManager x) {
                 return x;
             }
         }
-        throw new GeneralSecurityException("no X509TrustManager in the JDK");
+        throw new GeneralSecurityException("no X509ExtendedTrustManager in the JDK");
     }
 }
