@@ -74,12 +74,10 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
 
     private BackupItemResult capture(ImageActionContext ctx, ImageStreamEvents events, ObjectNode item, ObjectNode backup,
                                      String backupName) throws ActionException {
-        CapturePlan plan;
         // Only an ImageStream with images of its own needs the archive; one that references only other namespaces or
         // external registries must not fail on its storage location, so an opening error surfaces at take() only.
-        boolean mayCopy = hasStatusItems(item);
-        try (ArchiveOpening opening = mayCopy ? ArchiveOpening.start(() -> ctx.stores().forBackup(backup)) : null) {
-            plan = CapturePlan.of(item, ctx.registry().host());
+        try (ArchiveOpening opening = hasStatusItems(item) ? ArchiveOpening.start(() -> ctx.stores().forBackup(backup)) : null) {
+            CapturePlan plan = CapturePlan.of(item, ctx.registry().host());
             if (plan.imagesToCopy().isEmpty()) {
                 LOG.atInfo().addKeyValue("namespace", plan.namespace()).addKeyValue("imagestream", plan.repository())
                         .log("no image of this ImageStream lives in its own repository of the internal registry: nothing to capture");
@@ -87,7 +85,8 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
                         new ImageStreamRecord(plan.namespace(), plan.name(), List.of()), List.of(), Map.of(), Map.of()));
                 return BackupItemResult.of(item);
             }
-            return capture(ctx, events, item, backupName, plan, opening != null ? opening.take() : ctx.stores().forBackup(backup));
+            // a plan with images to copy comes from status items, so the opening was started
+            return capture(ctx, events, item, backupName, plan, opening.take());
         }
     }
 
