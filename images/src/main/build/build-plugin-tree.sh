@@ -6,12 +6,15 @@
 #   <out>/tresor.d/app/     the application jar (shaded: one file)
 #   <out>/tresor.d/<id>.aot JDK 25 AOT cache trained on this exact runtime and these jars
 # and a test tree (<test-out>) = the same plus the test kit's jar (test-only actions).
+# <runtime-modules> holds tresor's own modules that are linked into the runtime (io.tresor.jdklogging).
 set -euo pipefail
 
-JDK="$1"; OUT="$2"; APP_JAR="$3"; MAIN="$4"; LAUNCHER_SRC="$5"; TEST_JARS="$6"; TEST_OUT="$7"
-# From jdeps --print-module-deps of the shaded jar; java.desktop (java.beans), java.security.jgss and jdk.jfr are
-# optional there and left out. jdk.net: the S3 client sets TCP keep-alive options through jdk.net.Sockets.
-MODULES="java.base,java.logging,java.naming,java.net.http,java.management,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.net"
+JDK="$1"; OUT="$2"; APP_JAR="$3"; MAIN="$4"; LAUNCHER_SRC="$5"; TEST_JARS="$6"; TEST_OUT="$7"; RUNTIME_MODULES="$8"
+# From jdeps --print-module-deps of the shaded jar; java.desktop (java.beans) and java.security.jgss are optional
+# there and left out. jdk.net: the S3 client sets TCP keep-alive options through jdk.net.Sockets. jdk.jfr: netty
+# calls jdk.jfr.FlightRecorder.isAvailable() while it starts; with the module missing, that miss is looked up on the
+# class path, which opened the 48 MB application jar on the listener thread before the handshake.
+MODULES="java.base,java.logging,java.naming,java.net.http,java.management,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.net,jdk.jfr"
 
 die() { echo "ERROR: $*" >&2; exit 1; }
 [ -x "$JDK/bin/jlink" ] || die "Temurin JDK 25 not found at $JDK (it provides the plugin's runtime via jlink and the AOT cache). Install it or build with -Dtresor.jdk25.home=<jdk-25-dir>."
@@ -24,7 +27,10 @@ mkdir -p "$D/app"
 
 # Runtime: jlink, then drop every executable and helper the plugin never uses; Velero would try to run
 # anything executable, and a symlink counts as executable for it.
-"$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
+# io.tresor.jdklogging provides the JDK's LoggerFinder from the image, so that java.util.logging's start-up does not
+# scan the class path for one: that scan opened the 48 MB application jar before the handshake (~33 ms of CPU).
+ls "$RUNTIME_MODULES"/*.jar >/dev/null 2>&1 || die "no runtime modules in $RUNTIME_MODULES (tresor-jdk-logging)"
+"$JDK/bin/jlink" --module-path "$RUNTIME_MODULES" --add-modules "$MODULES,io.tresor.jdklogging" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
 rm -rf "$D/rt/bin" "$D/rt/lib/jexec" "$D/rt/lib/jspawnhelper" "$D/rt/lib/classlist" "$D/rt/lib/jrt-fs.jar"
 rm -f "$D"/rt/lib/server/*.jsa
 # jlink's symlinks are the per-module copies of java.base's license texts: java.base's apply to all modules.
@@ -52,7 +58,10 @@ write_opts() { # $1 = file, rest = extra options
     echo "-Djava.class.path=$CLASSPATH"
     echo "-XX:+UseSerialGC"
     echo "-Xmx64m"
-    echo "-Xms8m"  # the AOT cache needs room for its archived heap objects; less fails to map it
+    # The AOT cache needs room for its archived heap objects (less than 8m fails to map it). With 8m, two young
+    # collections ran before the handshake (3 + 14 ms, the second growing the heap); with 16m none, and RSS after
+    # the handshake is 2 MB lower (no to-space and promoted copies touched).
+    echo "-Xms16m"
     echo "-Xss512k"
     echo "-XX:ActiveProcessorCount=2"
     echo "-XX:-UsePerfData"
@@ -69,6 +78,13 @@ write_opts() { # $1 = file, rest = extra options
     # grpc probes netty's epoll transport at class init (a native library extracted to /tmp); the plugin uses the
     # JDK's unix sockets instead, so skip the probe.
     echo "-Dio.grpc.netty.shaded.io.netty.transport.noNative=true"
+    # The JDK's own provider, named: otherwise the first selector scans the class path for a provider, which opens
+    # the 48 MB application jar on the listener thread before the handshake.
+    echo "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
+    # Reflective calls through JNI instead of spun method-handle accessors: netty and gRPC each make a few one-off
+    # reflective calls while starting (channel constructors, epoll probe, process id), and spinning an accessor for
+    # each cost ~15 ms of the listener's start-up; Jackson's model binding is no hot path in a plugin.
+    echo "-Djdk.reflect.useNativeAccessorOnly=true"
     # netty's (and gRPC's) pooled buffers come in 4 MiB chunks, zeroed when allocated. Velero sends one call at a time
     # per connection with small messages, so unpooled buffers cost little; measured after ListPlugins with C2 on:
     # RSS 65 → 63 MB (pooled with 256 KiB chunks: 64.8 MB).
@@ -122,7 +138,8 @@ cp -a "$OUT" "$TEST_OUT"
 cp "$TEST_JARS"/*.jar "$TEST_OUT/tresor.d/app/"
 chmod 0644 "$TEST_OUT"/tresor.d/app/*.jar
 TEST_CP=$(cd "$TEST_JARS" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
-sed -i "s#^-Djava.class.path=.*#&:$TEST_CP#" "$TEST_OUT/tresor.d/jvmopts"
+sed -i "s#^-Djava.class.path=.*#&:$TEST_CP\n-Dtresor.action.registrars=io.tresor.plugin.testkit.actions.TestActions#" \
+  "$TEST_OUT/tresor.d/jvmopts"
 
 files=$(find "$OUT" -type f | wc -l)
 echo "tresor plugin tree: $OUT ($files files, $(du -sh "$OUT" | cut -f1)), AOT cache $BUILD_ID.aot; test tree: $TEST_OUT"

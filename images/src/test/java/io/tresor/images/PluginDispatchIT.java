@@ -309,6 +309,31 @@ class PluginDispatchIT {
         }
     }
 
+    @Test
+    void blockingActionsRunOnWorkersAndNonBlockingOnesOnTheIoThreadEvenWhileWorkersAreBusy() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<JsonNode>> slow = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                slow.add(pool.submit(() -> executeOn(TestActions.CONCURRENCY)));
+            }
+            // sent while the twenty blocking calls are in flight
+            assertThat(executeOn(TestActions.THREAD).at("/metadata/annotations/tresor.io~1thread").asText())
+                    .startsWith("tresor-io-");
+            for (Future<JsonNode> f : slow) {
+                assertThat(f.get().at("/metadata/annotations/tresor.io~1thread").asText()).startsWith("tresor-action-");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static JsonNode executeOn(String action) throws java.io.IOException {
+        return JSON.readTree(call("/v2.BackupItemAction/Execute",
+                io.tresor.proto.velero.v2.ExecuteRequest.newBuilder().setPlugin(action).setItem(POD).setBackup(BACKUP)
+                        .build(), io.tresor.proto.velero.v2.ExecuteResponse.getDefaultInstance()).getItem().toByteArray());
+    }
+
     private static Stack stackOf(StatusRuntimeException e) throws InvalidProtocolBufferException {
         Status status = StatusProto.fromThrowable(e);
         assertThat(status).isNotNull();

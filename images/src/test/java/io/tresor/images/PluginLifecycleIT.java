@@ -38,7 +38,7 @@ class PluginLifecycleIT {
             "RestoreItemActionV2 tresor.io/imagestream-restore",
             "RestoreItemActionV2 tresor.io/imagestreamtag-skip",
             "DeleteItemAction tresor.io/imagestream-gc");
-    static final int TEST_ACTIONS = 10;
+    static final int TEST_ACTIONS = 11;
 
     @Test
     void withoutTheMagicCookieItExplainsOnStderrExitsOneAndPrintsNothingOnStdout() throws Exception {

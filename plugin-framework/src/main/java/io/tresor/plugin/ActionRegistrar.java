@@ -1,8 +1,9 @@
 package io.tresor.plugin;
 
 /**
- * Adds actions to the plugin executable from a jar on its class path ({@code java.util.ServiceLoader}); the
- * shipped tree registers its actions directly, test trees add test-only actions this way.
+ * Adds actions to the plugin executable from a jar on its class path, named by the system property
+ * {@code tresor.action.registrars} (public class, public no-argument constructor); the shipped tree registers its
+ * actions directly, test trees add test-only actions this way.
  */
 public interface ActionRegistrar {
 

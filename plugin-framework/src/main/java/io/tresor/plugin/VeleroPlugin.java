@@ -7,6 +7,7 @@ import io.tresor.plugin.goplugin.GoPluginServer;
 import io.tresor.plugin.goplugin.Handshake;
 import io.tresor.plugin.goplugin.StdoutGuard;
 import io.tresor.plugin.logging.JulBridge;
+import io.tresor.plugin.logging.VeleroLogServiceProvider;
 import io.tresor.plugin.logging.LogSink;
 import io.tresor.plugin.velero.PluginKind;
 import io.tresor.plugin.velero.PluginRegistry;
@@ -26,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +48,17 @@ public final class VeleroPlugin {
     private final Consumer<GoPluginServer.Endpoint> onListening;
     private final PluginListener early;
     private final ServerFlags earlyFlags;
+    /** Runs the calls of actions that may block; the server's I/O thread runs the rest (see ItemAction). */
+    private final ExecutorService workers = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "tresor-action-" + count.incrementAndGet());
+            t.setDaemon(true);  // nothing may keep the JVM alive after a Shutdown
+            return t;
+        }
+    });
 
     private VeleroPlugin(Builder b) {
         registry = b.registry.build();
@@ -84,11 +100,11 @@ public final class VeleroPlugin {
             PluginListener listener = early != null ? early : PluginListener.start(env);
             server = listener.finish(() -> List.of(
                     new PluginListerService(registry, command),
-                    new BackupItemActionV1Service(registry),
-                    new BackupItemActionV2Service(registry),
-                    new RestoreItemActionV1Service(registry),
-                    new RestoreItemActionV2Service(registry),
-                    new DeleteItemActionService(registry)));
+                    new BackupItemActionV1Service(registry, workers),
+                    new BackupItemActionV2Service(registry, workers),
+                    new RestoreItemActionV1Service(registry, workers),
+                    new RestoreItemActionV2Service(registry, workers),
+                    new DeleteItemActionService(registry, workers)));
             StartupPhases.mark("listener");
             StdoutGuard.printHandshake(Handshake.line(server.endpoint().network(), server.endpoint().address()));
         } catch (IOException | RuntimeException e) {
@@ -111,16 +127,26 @@ public final class VeleroPlugin {
             Thread.currentThread().interrupt();
         }
         server.stop(STOP_GRACE);
+        workers.shutdownNow();
         return 0;
     }
 
     /** Log threshold from the command line, and JUL (gRPC, netty) routed into the plugin's JSON log lines. */
     private static ServerFlags setUpLogging(String[] args) {
+        // SLF4J's provider by name: its ServiceLoader lookup would open the whole application jar before the
+        // handshake. Its note that it did so is kept off stderr (warnings still show).
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, VeleroLogServiceProvider.class.getName());
+            System.setProperty(SLF4J_VERBOSITY, System.getProperty(SLF4J_VERBOSITY, "WARN"));
+        }
         ServerFlags flags = ServerFlags.parse(args);
         LogSink.get().setThreshold(flags.logLevel());
         JulBridge.install(flags.logLevel());
         return flags;
     }
+
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 
     /** Collects registrations; names are validated as they are added. */
     public static final class Builder {
@@ -182,6 +208,7 @@ public final class VeleroPlugin {
          */
         public Builder listenEarly(String[] args) {
             if (early == null && Handshake.refusal(env).isEmpty()) {
+                GoPluginServer.preinitialize();
                 earlyFlags = setUpLogging(args);
                 early = PluginListener.start(env);
             }

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A Velero BackupItemAction. Registered as v1 or v2; the v2-only methods have defaults that match what Velero
  * does for v1 actions. Implementations must be thread-safe: Velero calls them concurrently.
  */
-public interface BackupItemAction {
+public interface BackupItemAction extends ItemAction {
 
-    /** Which items this action is called for; asked once per backup. */
+    /**
+     * Which items this action is called for; asked once per backup.
+     * Answered on the I/O thread: return without blocking.
+     */
     ResourceSelector appliesTo() throws ActionException;
 
     /** Called for each selected item. */

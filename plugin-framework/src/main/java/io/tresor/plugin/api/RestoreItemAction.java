@@ -8,9 +8,12 @@ import java.util.List;
  * A Velero RestoreItemAction, registered as v1 or v2 (the v2-only methods have Velero's v1 defaults).
  * Implementations must be thread-safe.
  */
-public interface RestoreItemAction {
+public interface RestoreItemAction extends ItemAction {
 
-    /** Which items this action is called for; asked once per restore. */
+    /**
+     * Which items this action is called for; asked once per restore.
+     * Answered on the I/O thread: return without blocking.
+     */
     ResourceSelector appliesTo() throws ActionException;
 
     /** Called for each selected item before Velero creates it. */

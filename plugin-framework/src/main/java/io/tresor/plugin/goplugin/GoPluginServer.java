@@ -1,8 +1,10 @@
 package io.tresor.plugin.goplugin;
 
+import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
@@ -12,18 +14,19 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The go-plugin side of a plugin process: a plain-text gRPC server on a private unix socket (loopback TCP if no
@@ -40,21 +43,24 @@ public final class GoPluginServer {
     /** Item JSON and backup JSON travel in one message; Go allows 4 MiB, Velero's client sends up to 2 GiB. */
     static final int MAX_INBOUND_MESSAGE_BYTES = 128 * 1024 * 1024;
     private static final int MAX_UNIX_PATH = 100;
+    private static final int BIND_ATTEMPTS = 3;
 
     private final Server server;
     private final Endpoint endpoint;
     private final Path socketFile;
     private final EventLoopGroup loop;
-    private final ExecutorService executor;
     private final CountDownLatch shutdownRequested = new CountDownLatch(1);
 
-    private GoPluginServer(Server server, Endpoint endpoint, Path socketFile, EventLoopGroup loop,
-                           ExecutorService executor) {
+    private GoPluginServer(Server server, Endpoint endpoint, Path socketFile, EventLoopGroup loop) {
         this.server = server;
         this.endpoint = endpoint;
         this.socketFile = socketFile;
         this.loop = loop;
-        this.executor = executor;
+    }
+
+    /** Starts the background start-up work of {@link ServerPreinitializer}; call it as early as possible. */
+    public static void preinitialize() {
+        ServerPreinitializer.start();
     }
 
     /**
@@ -62,43 +68,63 @@ public final class GoPluginServer {
      * added to it later are served too); returns once connections are accepted.
      */
     public static GoPluginServer start(HandlerRegistry services, Map<String, String> env) throws IOException {
-        ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("tresor-rpc"));
-        CountDownLatch[] latch = new CountDownLatch[1];
-        ControllerService controller = new ControllerService(() -> latch[0].countDown());
+        return start(services, () -> socketPath(env));
+    }
 
-        Path socket = socketPath(env);
-        NettyServerBuilder builder;
+    /** As {@link #start(HandlerRegistry, Map)}, with socket paths from {@code socketPaths} (null: use loopback TCP). */
+    static GoPluginServer start(HandlerRegistry services, Supplier<Path> socketPaths) throws IOException {
+        CountDownLatch[] latch = new CountDownLatch[1];
         // One event-loop thread accepts and serves: Velero opens a single connection per plugin process, and a
-        // second loop (selector + thread) would only add start-up time. Actions run on the executor, never on it.
+        // second loop (selector + thread) would only add start-up time. Calls are handled on it (go-plugin's
+        // services never block); the Velero services hand blocking actions to their own worker threads.
         EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("tresor-io", true));
-        Endpoint endpoint;
-        if (socket != null) {
-            builder = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(socket))
-                    .channelType(NioServerDomainSocketChannel.class);
-            endpoint = new Endpoint("unix", socket.toString());
-        } else {
-            builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .channelType(NioServerSocketChannel.class);
-            endpoint = null;
+        ServerPreinitializer.nettyReady();
+        List<BindableService> goPlugin = List.of(new HealthService(),
+                new ControllerService(() -> latch[0].countDown()), new BrokerService(), new StdioService());
+        ServerFactory factory = (address, channelType) -> {
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+                    .channelType(channelType)
+                    .bossEventLoopGroup(loop)
+                    .workerEventLoopGroup(loop)
+                    .directExecutor()
+                    .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                    .fallbackHandlerRegistry(services);
+            goPlugin.forEach(builder::addService);
+            return builder.build().start();
+        };
+        Server server = null;
+        Path socket = null;
+        Endpoint endpoint = null;
+        for (int attempt = 1; server == null; attempt++) {
+            socket = socketPaths.get();
+            if (socket == null) {
+                break;
+            }
+            try {
+                server = factory.start(UnixDomainSocketAddress.of(socket), NioServerDomainSocketChannel.class);
+                endpoint = new Endpoint("unix", socket.toString());
+            } catch (IOException e) {
+                // The name is random but not secret: a file already there (a leftover or a squatter) is skipped.
+                if (attempt == BIND_ATTEMPTS || !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+            }
         }
-        builder.bossEventLoopGroup(loop)
-                .workerEventLoopGroup(loop)
-                .executor(executor)
-                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .addService(new HealthService())
-                .addService(controller)
-                .addService(new BrokerService())
-                .addService(new StdioService());
-        builder.fallbackHandlerRegistry(services);
-        Server server = builder.build();
-        server.start();
-        if (endpoint == null) {
+        if (server == null) {
+            server = factory.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    NioServerSocketChannel.class);
             InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
             endpoint = new Endpoint("tcp", "127.0.0.1:" + bound.getPort());
         }
-        GoPluginServer s = new GoPluginServer(server, endpoint, socket, loop, executor);
+        GoPluginServer s = new GoPluginServer(server, endpoint, socket, loop);
         latch[0] = s.shutdownRequested;
         return s;
+    }
+
+    /** Builds and starts one server on {@code address}; a new builder per attempt, as a built one cannot be reused. */
+    @FunctionalInterface
+    private interface ServerFactory {
+        Server start(SocketAddress address, Class<? extends ServerChannel> channelType) throws IOException;
     }
 
     public Endpoint endpoint() {
@@ -129,7 +155,6 @@ public final class GoPluginServer {
             server.shutdownNow();
         }
         loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
-        executor.shutdownNow();
         if (socketFile != null) {
             try {
                 Files.deleteIfExists(socketFile);
@@ -161,20 +186,13 @@ public final class GoPluginServer {
         return null;
     }
 
+    /**
+     * Unique, not secret: go-plugin's own names come from a non-cryptographic source too, and a taken name is
+     * skipped at bind time. (SecureRandom's provider set-up cost ~16 ms of every start.)
+     */
     private static byte[] randomBytes() {
         byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
+        ThreadLocalRandom.current().nextBytes(b);
         return b;
-    }
-
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -4,6 +4,8 @@ import io.tresor.plugin.api.ActionException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import io.tresor.plugin.api.ItemAction;
+
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +52,11 @@ public final class PluginRegistry {
     }
 
     /** Starts a registry. */
+    /** Whether the action registered as {@code kind}/{@code name} declared itself non-blocking (false if none is). */
+    public boolean nonBlocking(PluginKind kind, String name) {
+        return byKind.getOrDefault(kind, Map.of()).get(name) instanceof ItemAction a && a.nonBlocking();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -38,4 +38,32 @@ class HandshakeTest {
         String longDir = dir.resolve("x".repeat(120)).toString();
         assertThat(GoPluginServer.socketPath(Map.of("TMPDIR", longDir)).getParent().toString()).isEqualTo("/tmp");
     }
+
+    @Test
+    void aSocketNameAlreadyTakenIsSkippedAndTheFileLeftAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path taken = java.nio.file.Files.writeString(dir.resolve("tresor-plugin-taken.sock"), "not ours");
+        java.nio.file.Path fresh = dir.resolve("tresor-plugin-fresh.sock");
+        var names = java.util.List.of(taken, fresh).iterator();
+
+        GoPluginServer server = GoPluginServer.start(new io.grpc.util.MutableHandlerRegistry(), names::next);
+        try {
+            assertThat(server.endpoint()).isEqualTo(new GoPluginServer.Endpoint("unix", fresh.toString()));
+            assertThat(java.nio.file.Files.readString(taken)).isEqualTo("not ours");
+        } finally {
+            server.stop(java.time.Duration.ofMillis(100));
+        }
+        assertThat(fresh).doesNotExist();
+    }
+
+    @Test
+    void withoutAUsableSocketPathItListensOnLoopbackTcpOnly() throws Exception {
+        GoPluginServer server = GoPluginServer.start(new io.grpc.util.MutableHandlerRegistry(), () -> null);
+        try {
+            assertThat(server.endpoint().network()).isEqualTo("tcp");
+            assertThat(server.endpoint().address()).matches("127\\.0\\.0\\.1:\\d+");
+        } finally {
+            server.stop(java.time.Duration.ofMillis(100));
+        }
+    }
 }

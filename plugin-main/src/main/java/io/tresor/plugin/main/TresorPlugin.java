@@ -11,7 +11,6 @@ import io.tresor.plugin.StartupPhases;
 import io.tresor.plugin.VeleroPlugin;
 import io.tresor.plugin.goplugin.StdoutGuard;
 
-import java.util.ServiceLoader;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +18,11 @@ import java.util.function.Supplier;
  * {@code tresor install <dir>} copies the plugin tree into {@code <dir>} (the init container's job).
  */
 public final class TresorPlugin {
+    /**
+     * Extra registrars by class name (the test tree's test-only actions). Named, not looked up with ServiceLoader:
+     * that scan would open the whole application jar before the handshake.
+     */
+    static final String REGISTRARS_PROPERTY = "tresor.action.registrars";
     /** Set by the build for the AOT training run only. */
     static final String TRAINING_PROPERTY = "tresor.aot.training";
 
@@ -42,7 +46,7 @@ public final class TresorPlugin {
         System.exit(plugin.build().serve(args));
     }
 
-    /** tresor's own actions, by name, then any registrar found on the class path (the test kit's test actions). */
+    /** tresor's own actions, by name, then the registrars named in {@value #REGISTRARS_PROPERTY}. */
     static void registerActions(VeleroPlugin.Builder plugin) {
         // tresor.io/volumesnapshot-thaw, tresor.io/pod-consistency, tresor.io/consistency-cleanup
         ConsistencyActions.register(plugin);
@@ -53,8 +57,19 @@ public final class TresorPlugin {
                 // imagestreamtags/imagetags in the backup: the ImageStream restore recreates those tags
                 .restoreItemAction(ImageStreamTagSkipAction.NAME, new ImageStreamTagSkipAction())
                 .deleteItemAction(ImageStreamGcAction.NAME, new ImageStreamGcAction(images));
-        for (ActionRegistrar registrar : ServiceLoader.load(ActionRegistrar.class)) {
-            registrar.register(plugin);
+        for (String name : System.getProperty(REGISTRARS_PROPERTY, "").split(",")) {
+            if (!name.isBlank()) {
+                registrar(name.strip()).register(plugin);
+            }
+        }
+    }
+
+    private static ActionRegistrar registrar(String className) {
+        try {
+            return Class.forName(className).asSubclass(ActionRegistrar.class).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException(REGISTRARS_PROPERTY + ": " + className
+                    + " is not a public ActionRegistrar with a public no-argument constructor on the class path", e);
         }
     }
 }

@@ -30,6 +30,12 @@ public final class ImageStreamTagSkipAction implements RestoreItemAction {
         return ResourceSelector.resources("imagestreamtags.image.openshift.io", "imagetags.image.openshift.io");
     }
 
+    /** Reads the item's kind and answers: one call per tag of every stream in a restore, none of them waits. */
+    @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
     @Override
     public RestoreItemResult execute(RestoreItemRequest request) {
         ObjectNode item = request.item();

@@ -11,12 +11,22 @@ import io.tresor.proto.velero.BackupItemActionGrpc;
 import io.tresor.proto.velero.ExecuteRequest;
 import io.tresor.proto.velero.ExecuteResponse;
 
+import java.util.concurrent.Executor;
+
 /** {@code /generated.BackupItemAction/*}: BackupItemAction v1. */
 public final class BackupItemActionV1Service extends BackupItemActionGrpc.BackupItemActionImplBase {
     private final PluginRegistry registry;
 
-    public BackupItemActionV1Service(PluginRegistry registry) {
+    private final UnaryCall calls;
+
+    /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
+    public BackupItemActionV1Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
+        this.calls = new UnaryCall(workers);
+    }
+
+    private boolean nonBlocking(String plugin) {
+        return registry.nonBlocking(PluginKind.BACKUP_ITEM_ACTION, plugin);
     }
 
     private BackupItemAction action(String plugin) throws ActionException {
@@ -26,14 +36,14 @@ public final class BackupItemActionV1Service extends BackupItemActionGrpc.Backup
     @Override
     public void appliesTo(BackupItemActionAppliesToRequest request,
                           StreamObserver<BackupItemActionAppliesToResponse> observer) {
-        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
+        UnaryCall.answerNow(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
                 .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
                 .build());
     }
 
     @Override
     public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
-        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getBackup());
             if (!o.result().operationId().isEmpty()) {

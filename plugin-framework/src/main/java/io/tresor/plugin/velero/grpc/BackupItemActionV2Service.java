@@ -16,12 +16,22 @@ import io.tresor.proto.velero.v2.BackupItemActionProgressResponse;
 import io.tresor.proto.velero.v2.ExecuteRequest;
 import io.tresor.proto.velero.v2.ExecuteResponse;
 
+import java.util.concurrent.Executor;
+
 /** {@code /v2.BackupItemAction/*}: BackupItemAction v2 with asynchronous operations. */
 public final class BackupItemActionV2Service extends BackupItemActionGrpc.BackupItemActionImplBase {
     private final PluginRegistry registry;
 
-    public BackupItemActionV2Service(PluginRegistry registry) {
+    private final UnaryCall calls;
+
+    /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
+    public BackupItemActionV2Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
+        this.calls = new UnaryCall(workers);
+    }
+
+    private boolean nonBlocking(String plugin) {
+        return registry.nonBlocking(PluginKind.BACKUP_ITEM_ACTION_V2, plugin);
     }
 
     private BackupItemAction action(String plugin) throws ActionException {
@@ -31,14 +41,14 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
     @Override
     public void appliesTo(BackupItemActionAppliesToRequest request,
                           StreamObserver<BackupItemActionAppliesToResponse> observer) {
-        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
+        UnaryCall.answerNow(observer, "AppliesTo", request.getPlugin(), () -> BackupItemActionAppliesToResponse.newBuilder()
                 .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
                 .build());
     }
 
     @Override
     public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
-        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getBackup());
             ExecuteResponse.Builder b = ExecuteResponse.newBuilder()
@@ -55,7 +65,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
     @Override
     public void progress(BackupItemActionProgressRequest request,
                          StreamObserver<BackupItemActionProgressResponse> observer) {
-        UnaryCall.answer(observer, "Progress", request.getPlugin(), () -> BackupItemActionProgressResponse.newBuilder()
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Progress", request.getPlugin(), () -> BackupItemActionProgressResponse.newBuilder()
                 .setProgress(ProtoConvert.progress(action(request.getPlugin()).progress(request.getOperationID(),
                         ItemJson.parseObject(request.getBackup(), "backup"))))
                 .build());
@@ -63,7 +73,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
 
     @Override
     public void cancel(BackupItemActionCancelRequest request, StreamObserver<Empty> observer) {
-        UnaryCall.answer(observer, "Cancel", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Cancel", request.getPlugin(), () -> {
             action(request.getPlugin()).cancel(request.getOperationID(),
                     ItemJson.parseLazily(request.getBackup(), "backup"));
             return Empty.getDefaultInstance();

@@ -11,12 +11,22 @@ import io.tresor.proto.velero.DeleteItemActionExecuteRequest;
 import io.tresor.proto.velero.DeleteItemActionGrpc;
 import io.tresor.proto.velero.Empty;
 
+import java.util.concurrent.Executor;
+
 /** {@code /generated.DeleteItemAction/*}. */
 public final class DeleteItemActionService extends DeleteItemActionGrpc.DeleteItemActionImplBase {
     private final PluginRegistry registry;
 
-    public DeleteItemActionService(PluginRegistry registry) {
+    private final UnaryCall calls;
+
+    /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
+    public DeleteItemActionService(PluginRegistry registry, Executor workers) {
         this.registry = registry;
+        this.calls = new UnaryCall(workers);
+    }
+
+    private boolean nonBlocking(String plugin) {
+        return registry.nonBlocking(PluginKind.DELETE_ITEM_ACTION, plugin);
     }
 
     private DeleteItemAction action(String plugin) throws ActionException {
@@ -26,14 +36,14 @@ public final class DeleteItemActionService extends DeleteItemActionGrpc.DeleteIt
     @Override
     public void appliesTo(DeleteItemActionAppliesToRequest request,
                           StreamObserver<DeleteItemActionAppliesToResponse> observer) {
-        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> DeleteItemActionAppliesToResponse.newBuilder()
+        UnaryCall.answerNow(observer, "AppliesTo", request.getPlugin(), () -> DeleteItemActionAppliesToResponse.newBuilder()
                 .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
                 .build());
     }
 
     @Override
     public void execute(DeleteItemActionExecuteRequest request, StreamObserver<Empty> observer) {
-        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.delete(action(request.getPlugin()), request.getItem(), request.getBackup());
             return Empty.getDefaultInstance();
         });

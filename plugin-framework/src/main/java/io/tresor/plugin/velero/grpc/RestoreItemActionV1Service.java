@@ -11,12 +11,22 @@ import io.tresor.proto.velero.RestoreItemActionExecuteRequest;
 import io.tresor.proto.velero.RestoreItemActionExecuteResponse;
 import io.tresor.proto.velero.RestoreItemActionGrpc;
 
+import java.util.concurrent.Executor;
+
 /** {@code /generated.RestoreItemAction/*}: RestoreItemAction v1. */
 public final class RestoreItemActionV1Service extends RestoreItemActionGrpc.RestoreItemActionImplBase {
     private final PluginRegistry registry;
 
-    public RestoreItemActionV1Service(PluginRegistry registry) {
+    private final UnaryCall calls;
+
+    /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
+    public RestoreItemActionV1Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
+        this.calls = new UnaryCall(workers);
+    }
+
+    private boolean nonBlocking(String plugin) {
+        return registry.nonBlocking(PluginKind.RESTORE_ITEM_ACTION, plugin);
     }
 
     private RestoreItemAction action(String plugin) throws ActionException {
@@ -26,7 +36,7 @@ public final class RestoreItemActionV1Service extends RestoreItemActionGrpc.Rest
     @Override
     public void appliesTo(RestoreItemActionAppliesToRequest request,
                           StreamObserver<RestoreItemActionAppliesToResponse> observer) {
-        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> RestoreItemActionAppliesToResponse.newBuilder()
+        UnaryCall.answerNow(observer, "AppliesTo", request.getPlugin(), () -> RestoreItemActionAppliesToResponse.newBuilder()
                 .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
                 .build());
     }
@@ -34,7 +44,7 @@ public final class RestoreItemActionV1Service extends RestoreItemActionGrpc.Rest
     @Override
     public void execute(RestoreItemActionExecuteRequest request,
                         StreamObserver<RestoreItemActionExecuteResponse> observer) {
-        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.RestoreOutcome o = ItemCalls.restore(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getItemFromBackup(), request.getRestore());
             if (!o.result().operationId().isEmpty() || o.result().waitForAdditionalItems()) {

@@ -19,12 +19,22 @@ import io.tresor.proto.velero.v2.RestoreItemActionItemsReadyResponse;
 import io.tresor.proto.velero.v2.RestoreItemActionProgressRequest;
 import io.tresor.proto.velero.v2.RestoreItemActionProgressResponse;
 
+import java.util.concurrent.Executor;
+
 /** {@code /v2.RestoreItemAction/*}: RestoreItemAction v2 with operations and additional-item readiness. */
 public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.RestoreItemActionImplBase {
     private final PluginRegistry registry;
 
-    public RestoreItemActionV2Service(PluginRegistry registry) {
+    private final UnaryCall calls;
+
+    /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
+    public RestoreItemActionV2Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
+        this.calls = new UnaryCall(workers);
+    }
+
+    private boolean nonBlocking(String plugin) {
+        return registry.nonBlocking(PluginKind.RESTORE_ITEM_ACTION_V2, plugin);
     }
 
     private RestoreItemAction action(String plugin) throws ActionException {
@@ -34,7 +44,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void appliesTo(RestoreItemActionAppliesToRequest request,
                           StreamObserver<RestoreItemActionAppliesToResponse> observer) {
-        UnaryCall.answer(observer, "AppliesTo", request.getPlugin(), () -> RestoreItemActionAppliesToResponse.newBuilder()
+        UnaryCall.answerNow(observer, "AppliesTo", request.getPlugin(), () -> RestoreItemActionAppliesToResponse.newBuilder()
                 .setResourceSelector(ProtoConvert.selector(action(request.getPlugin()).appliesTo()))
                 .build());
     }
@@ -42,7 +52,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void execute(RestoreItemActionExecuteRequest request,
                         StreamObserver<RestoreItemActionExecuteResponse> observer) {
-        UnaryCall.answer(observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.RestoreOutcome o = ItemCalls.restore(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getItemFromBackup(), request.getRestore());
             java.time.Duration timeout = o.result().additionalItemsReadyTimeout();
@@ -61,7 +71,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void progress(RestoreItemActionProgressRequest request,
                          StreamObserver<RestoreItemActionProgressResponse> observer) {
-        UnaryCall.answer(observer, "Progress", request.getPlugin(), () -> RestoreItemActionProgressResponse.newBuilder()
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Progress", request.getPlugin(), () -> RestoreItemActionProgressResponse.newBuilder()
                 .setProgress(ProtoConvert.progress(action(request.getPlugin()).progress(request.getOperationID(),
                         ItemJson.parseObject(request.getRestore(), "restore"))))
                 .build());
@@ -69,7 +79,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
 
     @Override
     public void cancel(RestoreItemActionCancelRequest request, StreamObserver<Empty> observer) {
-        UnaryCall.answer(observer, "Cancel", request.getPlugin(), () -> {
+        calls.answer(nonBlocking(request.getPlugin()), observer, "Cancel", request.getPlugin(), () -> {
             action(request.getPlugin()).cancel(request.getOperationID(),
                     ItemJson.parseLazily(request.getRestore(), "restore"));
             return Empty.getDefaultInstance();
@@ -79,7 +89,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void areAdditionalItemsReady(RestoreItemActionItemsReadyRequest request,
                                         StreamObserver<RestoreItemActionItemsReadyResponse> observer) {
-        UnaryCall.answer(observer, "AreAdditionalItemsReady", request.getPlugin(), () ->
+        calls.answer(nonBlocking(request.getPlugin()), observer, "AreAdditionalItemsReady", request.getPlugin(), () ->
                 RestoreItemActionItemsReadyResponse.newBuilder()
                         .setReady(action(request.getPlugin()).areAdditionalItemsReady(
                                 ProtoConvert.fromProto(request.getAdditionalItemsList()),

@@ -1,14 +1,20 @@
 package io.tresor.plugin.velero.grpc;
 
+import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.velero.ErrorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
 /**
  * Runs one unary RPC body and answers it: a value, an action's error (UNKNOWN), or a panic (ABORTED) — the
- * process keeps serving in every case.
+ * process keeps serving in every case. The server calls the services on its I/O thread; a body that may block runs
+ * on a worker thread instead.
  */
 final class UnaryCall {
     private static final Logger LOG = LoggerFactory.getLogger(UnaryCall.class);
@@ -19,10 +25,30 @@ final class UnaryCall {
         T run() throws ActionException;
     }
 
-    private UnaryCall() {
+    private final Executor workers;
+
+    UnaryCall(Executor workers) {
+        this.workers = workers;
     }
 
-    static <T> void answer(StreamObserver<T> observer, String method, String plugin, Body<T> body) {
+    /**
+     * Answers on a worker thread, or right here when the action declared itself non-blocking (see
+     * {@link io.tresor.plugin.api.ItemAction#nonBlocking()}).
+     */
+    <T> void answer(boolean nonBlocking, StreamObserver<T> observer, String method, String plugin, Body<T> body) {
+        if (nonBlocking) {
+            answerNow(observer, method, plugin, body);
+            return;
+        }
+        try {
+            workers.execute(Context.current().wrap(() -> answerNow(observer, method, plugin, body)));
+        } catch (RejectedExecutionException e) {
+            observer.onError(Status.UNAVAILABLE.withDescription("plugin is shutting down").asRuntimeException());
+        }
+    }
+
+    /** Answers here, on the calling thread: for bodies that never block (AppliesTo returns a fixed selector). */
+    static <T> void answerNow(StreamObserver<T> observer, String method, String plugin, Body<T> body) {
         T value;
         try {
             value = body.run();

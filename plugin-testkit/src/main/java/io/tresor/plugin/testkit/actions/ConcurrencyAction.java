@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Holds each call for 20 ms and records in the returned item how many calls were in flight at once, so a
- * test can see that concurrent RPCs really run concurrently (and that each gets its own item back).
+ * test can see that concurrent RPCs really run concurrently (and that each gets its own item back), and on which
+ * thread it ran (a blocking action must never run on the server's I/O thread).
  */
 final class ConcurrencyAction implements BackupItemAction {
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -34,7 +35,8 @@ final class ConcurrencyAction implements BackupItemAction {
             inFlight.decrementAndGet();
         }
         request.item().with("metadata").with("annotations")
-                .put("tresor.io/max-in-flight", Integer.toString(maxInFlight.get()));
+                .put("tresor.io/max-in-flight", Integer.toString(maxInFlight.get()))
+                .put(ThreadNameAction.ANNOTATION, Thread.currentThread().getName());
         return BackupItemResult.of(request.item());
     }
 }

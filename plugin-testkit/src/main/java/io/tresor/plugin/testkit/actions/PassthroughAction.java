@@ -12,6 +12,12 @@ final class PassthroughAction implements BackupItemAction {
         return ResourceSelector.all();
     }
 
+    /** Nothing to wait for: answered on the server's I/O thread. */
+    @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
     @Override
     public BackupItemResult execute(BackupItemRequest request) {
         return BackupItemResult.unchanged();

@@ -16,6 +16,7 @@ public final class TestActions implements ActionRegistrar {
     public static final String PANIC = "tresor.io/test-panic";
     public static final String LOG = "tresor.io/test-log";
     public static final String CONCURRENCY = "tresor.io/test-concurrency";
+    public static final String THREAD = "tresor.io/test-thread";
     public static final String RESTORE_V1 = "tresor.io/test-restore";
     public static final String RESTORE_V2 = "tresor.io/test-restore-v2";
     public static final String DELETE = "tresor.io/test-delete";
@@ -29,6 +30,7 @@ public final class TestActions implements ActionRegistrar {
                 .backupItemAction(PANIC, new PanickingAction())
                 .backupItemAction(LOG, new LoggingAction())
                 .backupItemAction(CONCURRENCY, new ConcurrencyAction())
+                .backupItemAction(THREAD, new ThreadNameAction())
                 .restoreItemActionV1(RESTORE_V1, new RestoreLabelAction())
                 .restoreItemAction(RESTORE_V2, new RestoreWaitAction())
                 .deleteItemAction(DELETE, new DeleteRecordingAction());

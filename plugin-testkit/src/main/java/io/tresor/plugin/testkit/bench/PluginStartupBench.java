@@ -64,7 +64,7 @@ public final class PluginStartupBench {
 
         List<Double> executeUs = new ArrayList<>();
         try (PluginProcess p = PluginProcess.start(withTestActions)) {
-            for (int i = 0; i < 3000; i++) {
+            for (int i = 0; i < Integer.getInteger("bench.warmup", 3000); i++) {
                 MethodPath.call(p.channel(), "/v2.BackupItemAction/Execute", req, ExecuteResponse.getDefaultInstance());
             }
             for (int i = 0; i < 5000; i++) {

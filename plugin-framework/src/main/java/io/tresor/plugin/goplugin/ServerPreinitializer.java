@@ -1,0 +1,62 @@
+package io.tresor.plugin.goplugin;
+
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Start-up work moved onto the second core while the listener thread builds the server (the idea of Spring Boot's
+ * BackgroundPreinitializer). Everything up to the handshake comes from the AOT cache, except:
+ * <ul>
+ *   <li>the application jar's central directory (tens of thousands of entries, ~35 ms of CPU), read at the first
+ *       class-path lookup that misses the cache: protobuf's probes for Android classes make one;</li>
+ *   <li>netty's channel-id set-up (class initialisation, reflection) and the proxy classes of the annotations it
+ *       checks on every handler it adds (the JDK generates them), both needed when the event loop binds.</li>
+ * </ul>
+ * Netty is touched only after the listener thread finished netty's own platform set-up ({@link #nettyReady}), so
+ * the two threads never initialise classes of one library in opposite orders. Class initialisation happens once
+ * per process: whichever thread comes second waits for or reuses the result, nothing runs twice. Failures are
+ * ignored: the listener thread meets and reports them itself.
+ */
+final class ServerPreinitializer {
+    private static final CountDownLatch NETTY_READY = new CountDownLatch(1);
+
+    private ServerPreinitializer() {
+    }
+
+    /** Starts the daemon thread; returns at once. */
+    static void start() {
+        Thread t = new Thread(ServerPreinitializer::run, "tresor-preinit");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Called by the listener thread once its event loop group exists. */
+    static void nettyReady() {
+        NETTY_READY.countDown();
+    }
+
+    private static void run() {
+        try {
+            // A resource only the class path has (a MANIFEST.MF is found in the runtime image first): the lookup
+            // opens the jar that holds this class, i.e. the application jar.
+            ServerPreinitializer.class.getResource("ServerPreinitializer.class");
+            if (!NETTY_READY.await(2, TimeUnit.SECONDS)) {
+                return;
+            }
+            Class.forName("io.grpc.netty.shaded.io.netty.channel.DefaultChannelId", true,
+                    ServerPreinitializer.class.getClassLoader());
+            new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                }
+            }.isSharable();
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            // a netty upgrade renamed it, or the listener thread reports the same failure itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
