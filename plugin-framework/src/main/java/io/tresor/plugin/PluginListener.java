@@ -44,6 +44,7 @@ final class PluginListener {
             services.get().forEach(registry::addService);
             return null;
         });
+        GoPluginServer.prepareWhileWaiting();
         try {
             GoPluginServer s = server.get();
             added.get();

@@ -63,6 +63,11 @@ public final class GoPluginServer {
         ServerPreinitializer.start();
     }
 
+    /** Does start-up work of the server on a thread that is about to wait for {@link #start} on another one. */
+    public static void prepareWhileWaiting() {
+        ServerPreinitializer.onIdleThread();
+    }
+
     /**
      * Binds and starts serving go-plugin's own services, with {@code services} answering every other method (services
      * added to it later are served too); returns once connections are accepted.

@@ -2,7 +2,14 @@ package io.tresor.plugin.goplugin;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.tresor.proto.goplugin.GRPCBrokerGrpc;
+import io.tresor.proto.goplugin.GRPCControllerGrpc;
+import io.tresor.proto.goplugin.GRPCStdioGrpc;
+import io.tresor.proto.health.HealthGrpc;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +38,24 @@ final class ServerPreinitializer {
         Thread t = new Thread(ServerPreinitializer::run, "tresor-preinit");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Work for a thread that would otherwise only wait for the listener thread (the main thread, once the actions
+     * are registered): the JDK's unix-socket support, whose class initialisation seeds a SecureRandom (~9 ms of
+     * provider set-up, else on the event loop while it binds), and the go-plugin services' protobuf descriptors
+     * (else on the listener thread). Neither shares a class with netty's set-up on the listener thread.
+     */
+    static void onIdleThread() {
+        try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            unix.isOpen();
+        } catch (IOException | RuntimeException e) {
+            // binding reports any real problem
+        }
+        HealthGrpc.getServiceDescriptor();
+        GRPCControllerGrpc.getServiceDescriptor();
+        GRPCBrokerGrpc.getServiceDescriptor();
+        GRPCStdioGrpc.getServiceDescriptor();
     }
 
     /** Called by the listener thread once its event loop group exists. */
