@@ -33,6 +33,8 @@ ls "$RUNTIME_MODULES"/*.jar >/dev/null 2>&1 || die "no runtime modules in $RUNTI
 "$JDK/bin/jlink" --module-path "$RUNTIME_MODULES" --add-modules "$MODULES,io.tresor.jdklogging" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
 rm -rf "$D/rt/bin" "$D/rt/lib/jexec" "$D/rt/lib/jspawnhelper" "$D/rt/lib/classlist" "$D/rt/lib/jrt-fs.jar"
 rm -f "$D"/rt/lib/server/*.jsa
+# JFR's recording settings: netty only asks whether JFR is available; nobody records in the plugin.
+rm -rf "$D/rt/lib/jfr"
 # jlink's symlinks are the per-module copies of java.base's license texts: java.base's apply to all modules.
 find "$D/rt" -type l -delete
 find "$D/rt/legal" -type d -empty -delete
