@@ -60,6 +60,19 @@ class PluginLoggingIT {
         assertThat(lines).anyMatch(l -> l.contains("\"@message\":\"debug line for"));
         assertThat(lines).anyMatch(l -> l.contains("toString() failed"));
         assertThat(lines).anyMatch(l -> l.contains("\"error\":\"java.lang.IllegalArgumentException: cause of the error\""));
+        // System.Logger → the runtime's LoggerFinder → java.util.logging → the same JSON lines, filtered by level
+        List<JsonNode> platform = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("logger").asText().equals("tresor.test.platform")) {
+                platform.add(n);
+            }
+        }
+        assertThat(platform).hasSize(40).allSatisfy(n -> {
+            assertThat(n.get("@level").asText()).isEqualTo("warn");
+            assertThat(n.get("@message").asText())
+                    .matches("platform logger line for p-\\d+ via io\\.tresor\\.jdklogging\\.JulLoggerFinder");
+        });
     }
 
     @Test

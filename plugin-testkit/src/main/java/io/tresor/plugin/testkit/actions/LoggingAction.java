@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class LoggingAction implements BackupItemAction {
     private static final Logger LOG = LoggerFactory.getLogger(LoggingAction.class);
+    /** Logger name of the lines written through {@code System.getLogger}. */
+    static final String PLATFORM_LOGGER = "tresor.test.platform";
 
     @Override
     public ResourceSelector appliesTo() {
@@ -39,6 +41,10 @@ final class LoggingAction implements BackupItemAction {
         }).log("line with a failing toString");
         LOG.info("x".repeat(200_000));
         LOG.error("error line for " + name, new IllegalArgumentException("cause of the error"));
+        // the JDK's own platform logging (HTTP client, TLS) goes through the runtime's io.tresor.jdklogging finder
+        System.getLogger(PLATFORM_LOGGER).log(System.Logger.Level.WARNING, "platform logger line for {0} via {1}", name,
+                System.LoggerFinder.getLoggerFinder().getClass().getName());
+        System.getLogger(PLATFORM_LOGGER).log(System.Logger.Level.TRACE, "platform trace line for {0}", name);
         return BackupItemResult.unchanged();
     }
 }
