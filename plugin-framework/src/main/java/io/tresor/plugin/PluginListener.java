@@ -16,7 +16,10 @@ import java.util.function.Supplier;
 /**
  * Starts the go-plugin server on its own thread so that binding it overlaps the registration of the actions on the
  * main thread; the Velero services are added once the registry is complete, before the handshake line goes out.
- * Every gRPC and protobuf step runs on that one thread: class initialisation is never split between two threads.
+ * Netty and gRPC are set up on that one thread only. While it works, the main thread (once the actions are
+ * registered) initialises JDK unix sockets and go-plugin's protobuf descriptors: protobuf 4.x generated code resolves
+ * its descriptors in static initialisers that are safe to run from two threads at once (a gRPC server's first calls
+ * do just that), and none of those classes takes part in netty's initialisation.
  */
 final class PluginListener {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
