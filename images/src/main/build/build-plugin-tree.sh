@@ -45,7 +45,9 @@ cp "$APP_JAR" "$D/app/tresor-plugin.jar"
 CLASSPATH=$(cd "$D/app" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
 BUILD_ID=$(cd "$D/app" && sha256sum *.jar | sha256sum | cut -c1-16)
 
-gcc -O2 -Wall -Wextra -Werror -I"$JDK/include" -I"$JDK/include/linux" -o "$OUT/tresor" "$LAUNCHER_SRC" -ldl -lpthread
+# mmap64/mmap are exported so that libjvm.so binds to the launcher's (see remember_aot_cache in the source).
+gcc -O2 -Wall -Wextra -Werror -I"$JDK/include" -I"$JDK/include/linux" -o "$OUT/tresor" "$LAUNCHER_SRC" -ldl -lpthread \
+  -Wl,--export-dynamic-symbol=mmap64 -Wl,--export-dynamic-symbol=mmap
 strip "$OUT/tresor"
 
 find "$D" -type d -exec chmod 0755 {} +
@@ -133,7 +135,11 @@ rm -f "$D/train.aotconf"
 chmod 0644 "$D/$BUILD_ID.aot"
 # Replaying the training profiles makes the compilers work on Execute-path methods during start-up (measured: -25 ms
 # of compiler CPU per start without the replay, no effect on the main thread).
-write_opts "$D/jvmopts" "${TIERED[@]}" "${CAPTURE[@]}" "-XX:AOTCache=@DIR@/$BUILD_ID.aot" "-XX:+UnlockDiagnosticVMOptions" "-XX:-AOTReplayTraining"
+# ArchiveRelocationMode=0: the cache is mapped where it was built to be (the JDK's default picks a random address and
+# rewrites every pointer in it, ~50 ms here); the launcher populates the mapping (see tresor-launcher.c). The JVM
+# still relocates if that address is taken. The cost: the cache's address is the same in every plugin process.
+write_opts "$D/jvmopts" "${TIERED[@]}" "${CAPTURE[@]}" "-XX:AOTCache=@DIR@/$BUILD_ID.aot" "-XX:+UnlockDiagnosticVMOptions" \
+  "-XX:-AOTReplayTraining" "-XX:ArchiveRelocationMode=0"
 
 # Test tree: identical, plus test-only actions appended to the class path (the cache still applies).
 cp -a "$OUT" "$TEST_OUT"

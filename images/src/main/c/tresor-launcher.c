@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +42,44 @@ struct launch {
     int noptions;
     int status;
 };
+
+/*
+ * The AOT cache file (from -XX:AOTCache=), identified by device and inode; set before the JVM starts.
+ *
+ * The JVM maps the cache's regions privately and, with -XX:ArchiveRelocationMode=0 (jvmopts), at the address it was
+ * built for, so nothing has to be relocated. Left to page faults, every first write to one of its ~6,800 pages then
+ * traps into the (paravirtualised) kernel on its own; the launcher exports mmap64/mmap, which libjvm.so binds to,
+ * and adds MAP_POPULATE to those mappings only, so the kernel makes them private in one batch (measured, start to
+ * handshake p50: relocating 209-214 ms, no relocation with faults 247-251 ms, no relocation populated 190-191 ms;
+ * RSS unchanged, every page was written by the relocation before). Every other mapping passes through untouched,
+ * and a runtime that maps the cache differently simply never matches.
+ */
+static dev_t aot_dev;
+static ino_t aot_ino;
+
+static void remember_aot_cache(const char *option) {
+    static const char prefix[] = "-XX:AOTCache=";
+    struct stat st;
+    if (strncmp(option, prefix, sizeof prefix - 1) == 0
+            && syscall(SYS_stat, option + sizeof prefix - 1, &st) == 0) {
+        aot_dev = st.st_dev;
+        aot_ino = st.st_ino;
+    }
+}
+
+/* Raw system calls, not glibc wrappers: no symbol newer than glibc 2.2.5, and no recursion into ourselves. */
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t offset) {
+    struct stat st;
+    if (fd >= 0 && aot_ino != 0 && (flags & MAP_PRIVATE) && syscall(SYS_fstat, fd, &st) == 0
+            && st.st_ino == aot_ino && st.st_dev == aot_dev) {
+        flags |= MAP_POPULATE;
+    }
+    return (void *) syscall(SYS_mmap, addr, len, prot, flags, fd, offset);
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset) {
+    return mmap64(addr, len, prot, flags, fd, offset);
+}
 
 static void fail(const char *what, const char *detail) {
     fprintf(stderr, "[ERROR] tresor launcher: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -98,6 +139,7 @@ static int read_options(struct launch *l) {
             fclose(f);
             return -1;
         }
+        remember_aot_cache(opt);
     }
     fclose(f);
     if (l->main_class[0] == '\0') {

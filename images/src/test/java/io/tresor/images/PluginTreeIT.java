@@ -109,4 +109,45 @@ class PluginTreeIT {
             assertThat(plugin.stderrLines()).noneMatch(l -> l.contains("Picked up"));
         }
     }
+
+    @Test
+    void theAotCacheIsMappedAtItsBuildAddressInEveryProcessAndResident() throws Exception {
+        // Two processes: a relocated cache (the JDK's default) sits at a different random address in each and is
+        // rewritten page by page. (What the launcher's MAP_POPULATE saves is time, which bench/plugin-startup.sh
+        // measures; here only that the mapping is whole.)
+        try (PluginProcess a = PluginProcess.start(PluginTrees.shipped());
+             PluginProcess b = PluginProcess.start(PluginTrees.shipped())) {
+            List<String[]> regionsA = metadataRegions(a.pid());
+            List<String[]> regionsB = metadataRegions(b.pid());
+            assertThat(regionsA).as("AOT cache metadata mappings (address, size kB, rss kB)").hasSize(2);
+            assertThat(regionsA.stream().map(r -> r[0]).toList())
+                    .isEqualTo(regionsB.stream().map(r -> r[0]).toList());
+            long size = regionsA.stream().mapToLong(r -> Long.parseLong(r[1])).sum();
+            long rss = regionsA.stream().mapToLong(r -> Long.parseLong(r[2])).sum();
+            assertThat(size).as("cache regions").isGreaterThan(10_000);
+            assertThat(rss).as("resident kB of %d kB mapped", size).isGreaterThanOrEqualTo(size * 95 / 100);
+            assertThat(a.shutdown().status()).isZero();
+            assertThat(b.shutdown().status()).isZero();
+        }
+    }
+
+    /**
+     * Start address, size and RSS (kB) of the cache's two metadata regions (read-write and read-only, megabytes each;
+     * its small code region is placed anywhere in any mode), from /proc/<pid>/smaps.
+     */
+    private static List<String[]> metadataRegions(long pid) throws IOException {
+        List<String[]> regions = new ArrayList<>();
+        String start = null;
+        String size = null;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                start = line.endsWith(".aot") ? line.substring(0, line.indexOf('-')) : null;
+            } else if (start != null && line.startsWith("Size:")) {
+                size = line.replaceAll("\\D", "");
+            } else if (start != null && line.startsWith("Rss:") && Long.parseLong(size) >= 1024) {
+                regions.add(new String[] {start, size, line.replaceAll("\\D", "")});
+            }
+        }
+        return regions;
+    }
 }
