@@ -22,11 +22,7 @@ public final class BackupItemActionV1Service extends BackupItemActionGrpc.Backup
     /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
     public BackupItemActionV1Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
-        this.calls = new UnaryCall(workers);
-    }
-
-    private boolean nonBlocking(String plugin) {
-        return registry.nonBlocking(PluginKind.BACKUP_ITEM_ACTION, plugin);
+        this.calls = new UnaryCall(workers, registry, PluginKind.BACKUP_ITEM_ACTION);
     }
 
     private BackupItemAction action(String plugin) throws ActionException {
@@ -43,7 +39,7 @@ public final class BackupItemActionV1Service extends BackupItemActionGrpc.Backup
 
     @Override
     public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getBackup());
             if (!o.result().operationId().isEmpty()) {

@@ -27,11 +27,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
     /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
     public BackupItemActionV2Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
-        this.calls = new UnaryCall(workers);
-    }
-
-    private boolean nonBlocking(String plugin) {
-        return registry.nonBlocking(PluginKind.BACKUP_ITEM_ACTION_V2, plugin);
+        this.calls = new UnaryCall(workers, registry, PluginKind.BACKUP_ITEM_ACTION_V2);
     }
 
     private BackupItemAction action(String plugin) throws ActionException {
@@ -48,7 +44,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
 
     @Override
     public void execute(ExecuteRequest request, StreamObserver<ExecuteResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.BackupOutcome o = ItemCalls.backup(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getBackup());
             ExecuteResponse.Builder b = ExecuteResponse.newBuilder()
@@ -65,7 +61,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
     @Override
     public void progress(BackupItemActionProgressRequest request,
                          StreamObserver<BackupItemActionProgressResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Progress", request.getPlugin(), () -> BackupItemActionProgressResponse.newBuilder()
+        calls.answer(observer, "Progress", request.getPlugin(), () -> BackupItemActionProgressResponse.newBuilder()
                 .setProgress(ProtoConvert.progress(action(request.getPlugin()).progress(request.getOperationID(),
                         ItemJson.parseObject(request.getBackup(), "backup"))))
                 .build());
@@ -73,7 +69,7 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
 
     @Override
     public void cancel(BackupItemActionCancelRequest request, StreamObserver<Empty> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Cancel", request.getPlugin(), () -> {
+        calls.answer(observer, "Cancel", request.getPlugin(), () -> {
             action(request.getPlugin()).cancel(request.getOperationID(),
                     ItemJson.parseLazily(request.getBackup(), "backup"));
             return Empty.getDefaultInstance();

@@ -22,11 +22,7 @@ public final class DeleteItemActionService extends DeleteItemActionGrpc.DeleteIt
     /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
     public DeleteItemActionService(PluginRegistry registry, Executor workers) {
         this.registry = registry;
-        this.calls = new UnaryCall(workers);
-    }
-
-    private boolean nonBlocking(String plugin) {
-        return registry.nonBlocking(PluginKind.DELETE_ITEM_ACTION, plugin);
+        this.calls = new UnaryCall(workers, registry, PluginKind.DELETE_ITEM_ACTION);
     }
 
     private DeleteItemAction action(String plugin) throws ActionException {
@@ -43,7 +39,7 @@ public final class DeleteItemActionService extends DeleteItemActionGrpc.DeleteIt
 
     @Override
     public void execute(DeleteItemActionExecuteRequest request, StreamObserver<Empty> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.delete(action(request.getPlugin()), request.getItem(), request.getBackup());
             return Empty.getDefaultInstance();
         });

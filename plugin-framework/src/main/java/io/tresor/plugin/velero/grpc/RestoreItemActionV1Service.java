@@ -22,11 +22,7 @@ public final class RestoreItemActionV1Service extends RestoreItemActionGrpc.Rest
     /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
     public RestoreItemActionV1Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
-        this.calls = new UnaryCall(workers);
-    }
-
-    private boolean nonBlocking(String plugin) {
-        return registry.nonBlocking(PluginKind.RESTORE_ITEM_ACTION, plugin);
+        this.calls = new UnaryCall(workers, registry, PluginKind.RESTORE_ITEM_ACTION);
     }
 
     private RestoreItemAction action(String plugin) throws ActionException {
@@ -44,7 +40,7 @@ public final class RestoreItemActionV1Service extends RestoreItemActionGrpc.Rest
     @Override
     public void execute(RestoreItemActionExecuteRequest request,
                         StreamObserver<RestoreItemActionExecuteResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.RestoreOutcome o = ItemCalls.restore(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getItemFromBackup(), request.getRestore());
             if (!o.result().operationId().isEmpty() || o.result().waitForAdditionalItems()) {

@@ -30,11 +30,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     /** Blocking actions run on {@code workers}; the server calls this service on its I/O thread. */
     public RestoreItemActionV2Service(PluginRegistry registry, Executor workers) {
         this.registry = registry;
-        this.calls = new UnaryCall(workers);
-    }
-
-    private boolean nonBlocking(String plugin) {
-        return registry.nonBlocking(PluginKind.RESTORE_ITEM_ACTION_V2, plugin);
+        this.calls = new UnaryCall(workers, registry, PluginKind.RESTORE_ITEM_ACTION_V2);
     }
 
     private RestoreItemAction action(String plugin) throws ActionException {
@@ -52,7 +48,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void execute(RestoreItemActionExecuteRequest request,
                         StreamObserver<RestoreItemActionExecuteResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Execute", request.getPlugin(), () -> {
+        calls.answer(observer, "Execute", request.getPlugin(), () -> {
             ItemCalls.RestoreOutcome o = ItemCalls.restore(action(request.getPlugin()), request.getPlugin(),
                     request.getItem(), request.getItemFromBackup(), request.getRestore());
             java.time.Duration timeout = o.result().additionalItemsReadyTimeout();
@@ -71,7 +67,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void progress(RestoreItemActionProgressRequest request,
                          StreamObserver<RestoreItemActionProgressResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Progress", request.getPlugin(), () -> RestoreItemActionProgressResponse.newBuilder()
+        calls.answer(observer, "Progress", request.getPlugin(), () -> RestoreItemActionProgressResponse.newBuilder()
                 .setProgress(ProtoConvert.progress(action(request.getPlugin()).progress(request.getOperationID(),
                         ItemJson.parseObject(request.getRestore(), "restore"))))
                 .build());
@@ -79,7 +75,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
 
     @Override
     public void cancel(RestoreItemActionCancelRequest request, StreamObserver<Empty> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "Cancel", request.getPlugin(), () -> {
+        calls.answer(observer, "Cancel", request.getPlugin(), () -> {
             action(request.getPlugin()).cancel(request.getOperationID(),
                     ItemJson.parseLazily(request.getRestore(), "restore"));
             return Empty.getDefaultInstance();
@@ -89,7 +85,7 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
     @Override
     public void areAdditionalItemsReady(RestoreItemActionItemsReadyRequest request,
                                         StreamObserver<RestoreItemActionItemsReadyResponse> observer) {
-        calls.answer(nonBlocking(request.getPlugin()), observer, "AreAdditionalItemsReady", request.getPlugin(), () ->
+        calls.answer(observer, "AreAdditionalItemsReady", request.getPlugin(), () ->
                 RestoreItemActionItemsReadyResponse.newBuilder()
                         .setReady(action(request.getPlugin()).areAdditionalItemsReady(
                                 ProtoConvert.fromProto(request.getAdditionalItemsList()),

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.velero.ErrorStatus;
+import io.tresor.plugin.velero.PluginKind;
+import io.tresor.plugin.velero.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +28,19 @@ final class UnaryCall {
     }
 
     private final Executor workers;
+    private final PluginRegistry registry;
+    private final PluginKind kind;
 
-    UnaryCall(Executor workers) {
+    /** For the actions of {@code kind}: each call's placement follows its action's {@code nonBlocking()}. */
+    UnaryCall(Executor workers, PluginRegistry registry, PluginKind kind) {
         this.workers = workers;
+        this.registry = registry;
+        this.kind = kind;
+    }
+
+    /** Answers a call of {@code plugin}: here if that action declared itself non-blocking, else on a worker. */
+    <T> void answer(StreamObserver<T> observer, String method, String plugin, Body<T> body) {
+        answer(registry.nonBlocking(kind, plugin), observer, method, plugin, body);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.tresor.plugin.velero.grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.velero.PluginKind;
+import io.tresor.plugin.velero.PluginRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -27,11 +29,15 @@ class UnaryCallTest {
         @Override public void onCompleted() { done.complete(null); }
     }
 
+    private static UnaryCall calls(ExecutorService workers) {
+        return new UnaryCall(workers, PluginRegistry.builder().build(), PluginKind.BACKUP_ITEM_ACTION_V2);
+    }
+
     @Test
     void aNonBlockingActionIsAnsweredOnTheCallingThreadAndABlockingOneOnAWorker() throws Exception {
         ExecutorService workers = Executors.newSingleThreadExecutor(r -> new Thread(r, "worker"));
         try {
-            UnaryCall calls = new UnaryCall(workers);
+            UnaryCall calls = calls(workers);
             Answer<String> inline = new Answer<>();
             calls.answer(true, inline, "Execute", "tresor.io/x", () -> Thread.currentThread().getName());
             assertThat(inline.done).isCompletedWithValue(null);
@@ -50,7 +56,7 @@ class UnaryCallTest {
     void errorsAreAnsweredOnTheThreadThatRanTheBody() throws Exception {
         ExecutorService workers = Executors.newSingleThreadExecutor(r -> new Thread(r, "worker"));
         try {
-            UnaryCall calls = new UnaryCall(workers);
+            UnaryCall calls = calls(workers);
             Answer<String> failed = new Answer<>();
             calls.answer(false, failed, "Execute", "tresor.io/x", () -> {
                 throw new ActionException("registry unreachable");
@@ -74,7 +80,7 @@ class UnaryCallTest {
         ExecutorService workers = Executors.newSingleThreadExecutor();
         workers.shutdown();
         Answer<String> late = new Answer<>();
-        new UnaryCall(workers).answer(false, late, "Execute", "tresor.io/x", () -> "never");
+        calls(workers).answer(false, late, "Execute", "tresor.io/x", () -> "never");
 
         Status status = Status.fromThrowable(late.done.get());
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
