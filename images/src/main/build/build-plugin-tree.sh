@@ -29,8 +29,10 @@ mkdir -p "$D/app"
 # anything executable, and a symlink counts as executable for it.
 # io.tresor.jdklogging provides the JDK's LoggerFinder from the image, so that java.util.logging's start-up does not
 # scan the class path for one: that scan opened the 48 MB application jar before the handshake (~33 ms of CPU).
-ls "$RUNTIME_MODULES"/*.jar >/dev/null 2>&1 || die "no runtime modules in $RUNTIME_MODULES (tresor-jdk-logging)"
-"$JDK/bin/jlink" --module-path "$RUNTIME_MODULES" --add-modules "$MODULES,io.tresor.jdklogging" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
+# io.tresor.absentpackages owns the packages of optional classes that libraries probe for by name (protobuf's Android
+# probes, PerfMark's implementation), so that those misses end in the image too.
+ls "$RUNTIME_MODULES"/*.jar >/dev/null 2>&1 || die "no runtime modules in $RUNTIME_MODULES (tresor-jdk-logging, tresor-absent-packages)"
+"$JDK/bin/jlink" --module-path "$RUNTIME_MODULES" --add-modules "$MODULES,io.tresor.jdklogging,io.tresor.absentpackages" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
 rm -rf "$D/rt/bin" "$D/rt/lib/jexec" "$D/rt/lib/jspawnhelper" "$D/rt/lib/classlist" "$D/rt/lib/jrt-fs.jar"
 rm -f "$D"/rt/lib/server/*.jsa
 # JFR's recording settings: netty only asks whether JFR is available; nobody records in the plugin.

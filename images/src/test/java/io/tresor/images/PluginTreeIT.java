@@ -131,6 +131,40 @@ class PluginTreeIT {
         }
     }
 
+    @Test
+    void theApplicationJarIsNotOpenedBeforeVelerosFirstCall() throws Exception {
+        // Any class-path lookup that misses (a library probing for an optional class) reads the jar's central
+        // directory: ~23,000 entries, ~35 ms of CPU before the handshake. Everything up to ListPlugins must come from
+        // the AOT cache and the runtime image. (The JVM opens no class-path jar itself: the cache records its size
+        // and time and reads nothing from it.)
+        Path jar = PluginTrees.shipped().resolveSibling("tresor.d").resolve("app").resolve("tresor-plugin.jar");
+        assertThat(jar).isRegularFile();
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
+            assertThat(openFiles(plugin.pid())).as("files open at the handshake").isNotEmpty().doesNotContain(jar);
+            assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
+            assertThat(openFiles(plugin.pid())).as("files open after ListPlugins").doesNotContain(jar);
+            assertThat(plugin.shutdown().status()).isZero();
+        }
+    }
+
+    /** The regular files a process has open, from /proc/<pid>/fd. */
+    private static List<Path> openFiles(long pid) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.isAbsolute() && Files.isRegularFile(target)) {
+                        files.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed since the listing
+                }
+            }
+        }
+        return files;
+    }
+
     /**
      * Start address, size and RSS (kB) of the cache's two metadata regions (read-write and read-only, megabytes each;
      * its small code region is placed anywhere in any mode), from /proc/<pid>/smaps.

@@ -142,6 +142,10 @@ public final class VeleroPlugin {
         ServerFlags flags = ServerFlags.parse(args);
         LogSink.get().setThreshold(flags.logLevel());
         JulBridge.install(flags.logLevel());
+        // SLF4J binds its provider here, before the listener thread starts: a logger asked for on another thread
+        // while the binding runs would be a stand-in whose calls SLF4J replays later, announced by plain-text
+        // warning lines on stderr, which Velero cannot parse.
+        LoggerFactory.getILoggerFactory();
         return flags;
     }
 

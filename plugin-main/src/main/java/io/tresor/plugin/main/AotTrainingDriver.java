@@ -67,8 +67,12 @@ public final class AotTrainingDriver {
     private static void exercise(String network, String address, String depth) {
         ManagedChannel channel = PluginChannel.dial(network, address);
         try {
-            HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService("plugin").build());
-            ListPluginsResponse list = PluginListerGrpc.newBlockingStub(channel).listPlugins(Empty.getDefaultInstance());
+            // Velero's own calls carry no deadline; a client with one (a test, a debugging tool) is trained too, so
+            // that its first call loads no class from the application jar either.
+            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES)
+                    .check(HealthCheckRequest.newBuilder().setService("plugin").build());
+            ListPluginsResponse list = PluginListerGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES)
+                    .listPlugins(Empty.getDefaultInstance());
             for (int round = 0; round < 50; round++) {
                 for (PluginIdentifier p : list.getPluginsList()) {
                     if (p.getName().startsWith(AotTraining.TRAINING_PREFIX)) {

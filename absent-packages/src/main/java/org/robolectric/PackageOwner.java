@@ -1,0 +1,7 @@
+package org.robolectric;
+
+/** Gives this module the package (a module's packages are those of its classes); never used. */
+final class PackageOwner {
+    private PackageOwner() {
+    }
+}
