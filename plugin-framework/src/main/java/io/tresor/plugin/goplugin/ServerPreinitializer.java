@@ -1,6 +1,8 @@
 package io.tresor.plugin.goplugin;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.tresor.proto.goplugin.GRPCBrokerGrpc;
 import io.tresor.proto.goplugin.GRPCControllerGrpc;
@@ -16,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Start-up work moved onto the second core while the listener thread builds the server (the idea of Spring Boot's
  * BackgroundPreinitializer). Everything up to the handshake comes from the AOT cache, except netty's channel-id
- * set-up (class initialisation, reflection) and the proxy classes of the annotations it checks on every handler it
- * adds (the JDK generates them), both needed when the event loop binds. (No class-path lookup may miss before the
- * handshake: a miss reads the application jar's central directory, 23,000 entries and ~35 ms of CPU. PluginTreeIT
- * checks that the jar is still closed when the handshake line is out.)
+ * set-up (class initialisation, reflection) and the proxy classes of the annotations netty checks on every handler
+ * it adds and on the handler methods it may skip (the JDK generates them), all needed when the event loop binds.
+ * (No class-path lookup may miss before the handshake: a miss reads the application jar's central directory,
+ * 23,000 entries and ~35 ms of CPU. PluginTreeIT checks that the jar is still closed when the handshake is out.)
  * <p>
  * Netty is touched only after the listener thread finished netty's own platform set-up ({@link #nettyReady}), so
  * the two threads never initialise classes of one library in opposite orders. Class initialisation happens once
@@ -74,7 +76,11 @@ final class ServerPreinitializer {
                 protected void initChannel(Channel ch) {
                 }
             }.isSharable();
-        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            // netty asks each handler method for its @Skip marker; the first lookup makes the JDK generate proxy
+            // classes for @Skip and @Deprecated (both on this method), else on the event loop while it binds.
+            ChannelHandlerAdapter.class.getMethod("exceptionCaught", ChannelHandlerContext.class, Throwable.class)
+                    .getDeclaredAnnotations();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // a netty upgrade renamed it, or the listener thread reports the same failure itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
