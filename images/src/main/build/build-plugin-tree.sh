@@ -47,9 +47,9 @@ cp "$APP_JAR" "$D/app/tresor-plugin.jar"
 CLASSPATH=$(cd "$D/app" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
 BUILD_ID=$(cd "$D/app" && sha256sum *.jar | sha256sum | cut -c1-16)
 
-# mmap64/mmap are exported so that libjvm.so binds to the launcher's (see remember_aot_cache in the source).
+# mmap64/mmap and pthread_setname_np are exported so that libjvm.so binds to the launcher's (see the source).
 gcc -O2 -Wall -Wextra -Werror -I"$JDK/include" -I"$JDK/include/linux" -o "$OUT/tresor" "$LAUNCHER_SRC" -ldl -lpthread \
-  -Wl,--export-dynamic-symbol=mmap64 -Wl,--export-dynamic-symbol=mmap
+  -Wl,--export-dynamic-symbol=mmap64 -Wl,--export-dynamic-symbol=mmap -Wl,--export-dynamic-symbol=pthread_setname_np
 strip "$OUT/tresor"
 
 find "$D" -type d -exec chmod 0755 {} +

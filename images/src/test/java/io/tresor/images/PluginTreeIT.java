@@ -147,6 +147,26 @@ class PluginTreeIT {
         }
     }
 
+    @Test
+    void theJitCompilersRunAtALowerPriorityThanThePluginsThreads() throws Exception {
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
+            java.util.Map<String, Integer> niceByThread = new java.util.TreeMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + plugin.pid() + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    // fields after the name: state is field 3, nice field 19
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    niceByThread.merge(name, Integer.parseInt(fields[16]), Math::max);
+                }
+            }
+            assertThat(niceByThread).containsEntry("C1 CompilerThre", 5).containsEntry("C2 CompilerThre", 5)
+                    .containsEntry("tresor-io-1-1", 0).containsEntry("VM Thread", 0);
+            assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
+            assertThat(plugin.shutdown().status()).isZero();
+        }
+    }
+
     /** The regular files a process has open, from /proc/<pid>/fd. */
     private static List<Path> openFiles(long pid) throws IOException {
         List<Path> files = new ArrayList<>();
