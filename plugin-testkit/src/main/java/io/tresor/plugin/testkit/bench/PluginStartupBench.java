@@ -33,6 +33,7 @@ public final class PluginStartupBench {
     private static final int CLIENT_WARMUP_CALLS = 30_000;
     private static final int MEASURED_CALLS = 40_000;
     private static final int STEADY_CALLS = 10_000;
+    private static final long IDLE_BETWEEN_STARTS_MS = 200;
 
     private PluginStartupBench() {
     }
@@ -42,9 +43,23 @@ public final class PluginStartupBench {
         Path withTestActions = Path.of(args[1]);
         int starts = args.length > 2 ? Integer.parseInt(args[2]) : 25;
 
+        ExecuteRequest req = ExecuteRequest.newBuilder().setPlugin(TestActions.PASSTHROUGH)
+                .setItem(ITEM).setBackup(BACKUP).build();
+        // Velero's client is compiled Go; this one is Java and needs its own JIT warm-up first, before anything is
+        // measured: warmed against a throw-away plugin process, so that the starts below do not share the two cores
+        // with this JVM's compilers, and the measured process further down shows the plugin's own warm-up.
+        try (PluginProcess p = PluginProcess.start(withTestActions)) {
+            for (int i = 0; i < CLIENT_WARMUP_CALLS; i++) {
+                MethodPath.call(p.channel(), "/v2.BackupItemAction/Execute", req, ExecuteResponse.getDefaultInstance());
+            }
+            p.shutdown();
+        }
         List<Double> startupMs = new ArrayList<>();
         List<Double> rssMb = new ArrayList<>();
         for (int i = 0; i < starts; i++) {
+            // Velero starts a plugin from an otherwise quiet server: let the previous process' exit and this JVM's
+            // own background work settle first.
+            Thread.sleep(IDLE_BETWEEN_STARTS_MS);
             try (PluginProcess p = PluginProcess.start(shipped)) {
                 MethodPath.call(p.channel(), "/generated.PluginLister/ListPlugins", Empty.getDefaultInstance(),
                         ListPluginsResponse.getDefaultInstance());
@@ -54,8 +69,6 @@ public final class PluginStartupBench {
             }
         }
 
-        ExecuteRequest req = ExecuteRequest.newBuilder().setPlugin(TestActions.PASSTHROUGH)
-                .setItem(ITEM).setBackup(BACKUP).build();
         // The AOT cache stops at AppliesTo (see AotTrainingDriver): a process's first Execute loads the JSON and
         // execute-path classes from the jar. Reported so that this trade stays visible.
         List<Double> firstExecuteMs = new ArrayList<>();
@@ -68,14 +81,6 @@ public final class PluginStartupBench {
             }
         }
 
-        // Velero's client is compiled Go; this one is Java and needs its own JIT warm-up first. It is warmed
-        // against a throw-away plugin process, so that the measured process shows the plugin's own warm-up.
-        try (PluginProcess p = PluginProcess.start(withTestActions)) {
-            for (int i = 0; i < CLIENT_WARMUP_CALLS; i++) {
-                MethodPath.call(p.channel(), "/v2.BackupItemAction/Execute", req, ExecuteResponse.getDefaultInstance());
-            }
-            p.shutdown();
-        }
         List<Double> executeUs = new ArrayList<>();
         try (PluginProcess p = PluginProcess.start(withTestActions)) {
             for (int i = 0; i < MEASURED_CALLS; i++) {
