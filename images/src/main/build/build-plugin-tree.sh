@@ -70,9 +70,10 @@ write_opts() { # $1 = file, rest = extra options
     echo "-Xms16m"
     echo "-Xss512k"
     echo "-XX:ActiveProcessorCount=2"
-    # One code heap instead of three, and a 64 MB reservation instead of tiered compilation's 240 MB; the interned
-    # string table starts at 4,096 buckets instead of 65,536 (it grows on its own, concurrently). Less to set up and
-    # to fault in before main: start p50 -3 to -6 ms, measured interleaved. An image capture's process peaks at ~8 MB of compiled code.
+    # One code heap instead of three, and a 64 MB reservation instead of tiered compilation's 240 MB (an image
+    # capture's process peaks at ~8 MB of compiled code); the interned-string table starts at 4,096 buckets instead
+    # of 65,536 (it grows on its own, concurrently). Less to set up and to fault in before main: start p50 -3 to
+    # -6 ms, measured interleaved.
     echo "-XX:-SegmentedCodeCache"
     echo "-XX:ReservedCodeCacheSize=64m"
     echo "-XX:StringTableSize=4096"
