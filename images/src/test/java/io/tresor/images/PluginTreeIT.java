@@ -167,6 +167,33 @@ class PluginTreeIT {
         }
     }
 
+    @Test
+    void noMethodHandleFormIsSpunBeforeVelerosFirstCall(@TempDir Path dir) throws Exception {
+        // The build adds the forms netty resolves at start to the runtime's lambda-form list, so the AOT cache's
+        // holder classes have them. Traced in a copy of the shipped tree (hard links; its own jvmopts).
+        Path tree = PluginTrees.shipped().getParent();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                Path target = dir.resolve(tree.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("jvmopts")) {
+                    Files.createLink(target, p);
+                }
+            }
+        }
+        Path opts = tree.resolve("tresor.d").resolve("jvmopts");
+        Files.writeString(dir.resolve("tresor.d").resolve("jvmopts"), Files.readString(opts)
+                + "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true\n");
+        try (PluginProcess plugin = PluginProcess.start(dir.resolve("tresor"))) {
+            assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
+            assertThat(plugin.shutdown().status()).isZero();
+            List<String> resolved = plugin.stderrLines().stream().filter(l -> l.startsWith("[LF_RESOLVE]")).toList();
+            assertThat(resolved).as("netty's start resolves method-handle forms").isNotEmpty()
+                    .noneMatch(l -> l.endsWith("(fail)"));
+        }
+    }
+
     /** The regular files a process has open, from /proc/<pid>/fd. */
     private static List<Path> openFiles(long pid) throws IOException {
         List<Path> files = new ArrayList<>();

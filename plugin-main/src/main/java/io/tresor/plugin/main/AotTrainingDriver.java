@@ -40,6 +40,9 @@ public final class AotTrainingDriver {
             + "\"spec\":{\"includedNamespaces\":[\"shop\"],\"storageLocation\":\"default\"},"
             + "\"status\":{\"phase\":\"InProgress\"}}").getBytes(StandardCharsets.UTF_8);
 
+    /** Set for the build's method-handle probe run (see build-plugin-tree.sh). */
+    private static final boolean PROBE = Boolean.getBoolean("tresor.aot.probe");
+
     private AotTrainingDriver() {
     }
 
@@ -49,8 +52,14 @@ public final class AotTrainingDriver {
         pb.environment().put("VELERO_PLUGIN", "hello");
         pb.environment().put("PLUGIN_PROTOCOL_VERSIONS", "2");
         Process plugin = pb.start();
-        String line = new BufferedReader(new InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8));
+        String line = stdout.readLine();
+        // The build's method-handle probe traces with MethodHandle.TRACE_RESOLVE, which prints to stdout until the
+        // plugin's main() takes stdout over: those lines are passed on to stderr, where the probe collects them.
+        while (PROBE && line != null && !line.startsWith("1|")) {
+            System.err.println(line);
+            line = stdout.readLine();
+        }
         String[] parts = line == null ? new String[0] : line.split("\\|");
         if (parts.length < 5) {
             plugin.destroyForcibly();
