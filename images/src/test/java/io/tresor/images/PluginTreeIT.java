@@ -153,7 +153,12 @@ class PluginTreeIT {
             java.util.Map<String, Integer> niceByThread = new java.util.TreeMap<>();
             try (Stream<Path> tasks = Files.list(Path.of("/proc/" + plugin.pid() + "/task"))) {
                 for (Path task : tasks.toList()) {
-                    String stat = Files.readString(task.resolve("stat"));
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        continue; // a start-up thread (preinit, listener) ended since the listing
+                    }
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     // fields after the name: state is field 3, nice field 19
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
