@@ -30,7 +30,7 @@ mkdir -p "$D/app"
 # io.tresor.jdklogging provides the JDK's LoggerFinder from the image, so that java.util.logging's start-up does not
 # scan the class path for one: that scan opened the 48 MB application jar before the handshake (~33 ms of CPU).
 # io.tresor.absentpackages owns the packages of optional classes that libraries probe for by name (protobuf's Android
-# probes, PerfMark's implementation), so that those misses end in the image too.
+# probes, gRPC's PerfMark implementation and context-storage override), so that those misses end in the image too.
 ls "$RUNTIME_MODULES"/*.jar >/dev/null 2>&1 || die "no runtime modules in $RUNTIME_MODULES (tresor-jdk-logging, tresor-absent-packages)"
 "$JDK/bin/jlink" --module-path "$RUNTIME_MODULES" --add-modules "$MODULES,io.tresor.jdklogging,io.tresor.absentpackages" --strip-debug --no-header-files --no-man-pages --output "$D/rt"
 rm -rf "$D/rt/bin" "$D/rt/lib/jexec" "$D/rt/lib/jspawnhelper" "$D/rt/lib/classlist" "$D/rt/lib/jrt-fs.jar"
@@ -136,10 +136,12 @@ CAPTURE=("-XX:Tier4InvocationThreshold=20000" "-XX:Tier4MinInvocationThreshold=2
 # lib/classlist, as the JDK's own build does for its default CDS archive. The forms netty spins while it starts (it
 # looks up ByteBuffer and MemorySegment methods through method handles) are found by a probe run with
 # MethodHandle.TRACE_RESOLVE and added to the JDK's own list; held in the cache, nothing is spun for them at start
-# (measured: start p50 -10 ms, listener thread -5 ms of CPU, RSS +0.9 MB). The list is removed once the cache exists.
+# (measured interleaved: start p50 -10 to -21 ms, listener thread -5 ms of CPU, RSS unchanged). The list is removed
+# once the cache exists.
 write_opts "$D/jvmopts" "${C1_ONLY[@]}" "-Dtresor.aot.training=true" "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"
 (cd "$OUT" && TMPDIR=/tmp "$JDK/bin/java" -Dtresor.aot.probe=true -cp "$D/app/tresor-plugin.jar" \
-  io.tresor.plugin.main.AotTrainingDriver ./tresor 2> "$D/resolve.log" >/dev/null) || { cat "$D/resolve.log" >&2; die "method-handle probe run failed"; }
+  io.tresor.plugin.main.AotTrainingDriver ./tresor 2> "$D/resolve.log" >/dev/null) \
+  || { cat "$D/resolve.log" >&2; die "method-handle probe run failed"; }
 {
   grep '^@lambda-form-invoker ' "$JDK/lib/classlist" || true
   { grep -h '^\[\(LF\|SPECIES\)_RESOLVE\] .* (fail)$' "$D/resolve.log" || true; } \
