@@ -199,6 +199,22 @@ class PluginTreeIT {
         }
     }
 
+    @Test
+    void theApplicationJarHasNothingInThePackagesTheRuntimeClaimsAsAbsent() throws IOException {
+        // io.tresor.absentpackages owns these packages in the runtime image, so that probes for optional classes
+        // end there. A dependency that brought real classes in one of them would have them silently hidden.
+        Path jar = PluginTrees.shipped().resolveSibling("tresor.d").resolve("app").resolve("tresor-plugin.jar");
+        // the module as jlink linked it (images/target/runtime-modules, beside the tree)
+        Path runtimeModules = PluginTrees.shipped().getParent().resolveSibling("runtime-modules");
+        List<String> claimed = java.lang.module.ModuleFinder.of(runtimeModules).find("io.tresor.absentpackages")
+                .orElseThrow().descriptor().packages().stream().map(p -> p.replace('.', '/') + "/").toList();
+        assertThat(claimed).contains("libcore/io/", "io/perfmark/impl/");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(name -> claimed.stream().anyMatch(name::startsWith)).toList()).isEmpty();
+        }
+    }
+
     /** The regular files a process has open, from /proc/<pid>/fd. */
     private static List<Path> openFiles(long pid) throws IOException {
         List<Path> files = new ArrayList<>();
