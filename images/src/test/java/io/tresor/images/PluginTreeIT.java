@@ -137,7 +137,7 @@ class PluginTreeIT {
         // directory: ~23,000 entries, ~35 ms of CPU before the handshake. Everything up to ListPlugins must come from
         // the AOT cache and the runtime image. (The JVM opens no class-path jar itself: the cache records its size
         // and time and reads nothing from it.)
-        Path jar = PluginTrees.shipped().resolveSibling("tresor.d").resolve("app").resolve("tresor-plugin.jar");
+        Path jar = PluginTrees.shippedApplicationJar();
         assertThat(jar).isRegularFile();
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
             assertThat(openFiles(plugin.pid())).as("files open at the handshake").isNotEmpty().doesNotContain(jar);
@@ -203,7 +203,7 @@ class PluginTreeIT {
     void theApplicationJarHasNothingInThePackagesTheRuntimeClaimsAsAbsent() throws IOException {
         // io.tresor.absentpackages owns these packages in the runtime image, so that probes for optional classes
         // end there. A dependency that brought real classes in one of them would have them silently hidden.
-        Path jar = PluginTrees.shipped().resolveSibling("tresor.d").resolve("app").resolve("tresor-plugin.jar");
+        Path jar = PluginTrees.shippedApplicationJar();
         // the module as jlink linked it (images/target/runtime-modules, beside the tree)
         Path runtimeModules = PluginTrees.shipped().getParent().resolveSibling("runtime-modules");
         List<String> claimed = java.lang.module.ModuleFinder.of(runtimeModules).find("io.tresor.absentpackages")

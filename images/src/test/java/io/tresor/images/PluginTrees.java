@@ -18,6 +18,11 @@ final class PluginTrees {
         return launcher("tresor.plugin.test.tree");
     }
 
+    /** The shipped tree's application jar: {@code tresor.d/app/tresor-plugin.jar}. */
+    static Path shippedApplicationJar() {
+        return shipped().resolveSibling("tresor.d").resolve("app").resolve("tresor-plugin.jar");
+    }
+
     private static Path launcher(String property) {
         String dir = System.getProperty(property);
         if (dir == null) {
