@@ -44,6 +44,20 @@ find "$D/rt/legal" -type d -empty -delete
 
 [ -f "$APP_JAR" ] || die "application jar $APP_JAR missing"
 cp "$APP_JAR" "$D/app/tresor-plugin.jar"
+# netty's epoll transport library, as a plain file the JVM loads from java.library.path: left in the jar, netty would
+# extract it into /tmp at every start. Epoll's unix sockets spare the JDK's, whose first use sets up the JDK's
+# security providers to seed a SecureRandom (see ServerTransport).
+case "$(uname -m)" in
+  x86_64) EPOLL_ARCH=x86_64 ;;
+  aarch64) EPOLL_ARCH=aarch_64 ;;
+  *) die "no netty epoll library for $(uname -m)" ;;
+esac
+EPOLL_LIB="libio_grpc_netty_shaded_netty_transport_native_epoll_$EPOLL_ARCH.so"
+mkdir -p "$D/native"
+APP_JAR_ABS="$(cd "$D/app" && pwd)/tresor-plugin.jar"
+(cd "$D/native" && "$JDK/bin/jar" xf "$APP_JAR_ABS" "META-INF/native/$EPOLL_LIB" \
+  && mv "META-INF/native/$EPOLL_LIB" . && rm -r META-INF) || die "cannot extract $EPOLL_LIB from the application jar"
+[ -s "$D/native/$EPOLL_LIB" ] || die "$EPOLL_LIB missing from the application jar"
 CLASSPATH=$(cd "$D/app" && ls -1 *.jar | sed 's#^#@DIR@/app/#' | paste -sd: -)
 BUILD_ID=$(cd "$D/app" && sha256sum *.jar | sha256sum | cut -c1-16)
 
@@ -88,9 +102,9 @@ write_opts() { # $1 = file, rest = extra options
     # Without it netty (JDK 24+) frees direct buffers through an FFM downcall to free(3), whose method-handle
     # stubs are spun at every start and cannot be cached (measured ~100 ms); with it netty uses its Unsafe cleaner.
     echo "--sun-misc-unsafe-memory-access=allow"
-    # grpc probes netty's epoll transport at class init (a native library extracted to /tmp); the plugin uses the
-    # JDK's unix sockets instead, so skip the probe.
-    echo "-Dio.grpc.netty.shaded.io.netty.transport.noNative=true"
+    # netty's epoll library from the tree (see above), never extracted; the plugin's server listens with epoll.
+    echo "-Djava.library.path=@DIR@/native"
+    echo "-Dtresor.transport.epoll=true"
     # The JDK's own provider, named: otherwise the first selector scans the class path for a provider, which opens
     # the 48 MB application jar on the listener thread before the handshake.
     echo "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
@@ -139,8 +153,9 @@ CAPTURE=("-XX:Tier4InvocationThreshold=20000" "-XX:Tier4MinInvocationThreshold=2
 # (measured interleaved: start p50 -10 to -21 ms, listener thread -5 ms of CPU, RSS unchanged). The list is removed
 # once the cache exists.
 write_opts "$D/jvmopts" "${C1_ONLY[@]}" "-Dtresor.aot.training=true" "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"
-(cd "$OUT" && TMPDIR=/tmp "$JDK/bin/java" -Dtresor.aot.probe=true -cp "$D/app/tresor-plugin.jar" \
-  io.tresor.plugin.main.AotTrainingDriver ./tresor 2> "$D/resolve.log" >/dev/null) \
+# (The driver is a gRPC client on the build JDK; noNative keeps netty from extracting its epoll library for it.)
+(cd "$OUT" && TMPDIR=/tmp "$JDK/bin/java" -Dio.grpc.netty.shaded.io.netty.transport.noNative=true -Dtresor.aot.probe=true \
+  -cp "$D/app/tresor-plugin.jar" io.tresor.plugin.main.AotTrainingDriver ./tresor 2> "$D/resolve.log" >/dev/null) \
   || { cat "$D/resolve.log" >&2; die "method-handle probe run failed"; }
 {
   grep '^@lambda-form-invoker ' "$JDK/lib/classlist" || true
@@ -152,7 +167,8 @@ rm -f "$D/resolve.log"
 # AOT cache, trained through the shipped launcher (the runtime has no bin/java to fork).
 write_opts "$D/jvmopts" "${C1_ONLY[@]}" "-XX:AOTMode=record" "-XX:AOTConfiguration=@DIR@/train.aotconf" "-Dtresor.aot.training=true"
 # Velero's calls come from the build JDK (AotTrainingDriver), so client-side classes stay out of the cache.
-(cd "$OUT" && TMPDIR=/tmp "$JDK/bin/java" -cp "$D/app/tresor-plugin.jar" io.tresor.plugin.main.AotTrainingDriver ./tresor) \
+(cd "$OUT" && TMPDIR=/tmp "$JDK/bin/java" -Dio.grpc.netty.shaded.io.netty.transport.noNative=true \
+  -cp "$D/app/tresor-plugin.jar" io.tresor.plugin.main.AotTrainingDriver ./tresor) \
   || die "AOT training run failed"
 write_opts "$D/jvmopts" "${C1_ONLY[@]}" "-XX:AOTMode=create" "-XX:AOTConfiguration=@DIR@/train.aotconf" "-XX:AOTCache=@DIR@/$BUILD_ID.aot"
 (cd "$OUT" && ./tresor >/dev/null) || die "AOT cache creation failed"

@@ -148,6 +148,29 @@ class PluginTreeIT {
     }
 
     @Test
+    void theListenerUsesNettysEpollLibraryFromTheTreeNeverACopyOfIt() throws Exception {
+        // Left to netty, the library is extracted from the jar into the temp directory at every start; the tree ships
+        // it as a plain file on java.library.path. Mapped from anywhere else means extracted (or the NIO fallback,
+        // which maps no netty library at all).
+        Path shippedLibrary;
+        try (Stream<Path> libs = Files.list(PluginTrees.shipped().resolveSibling("tresor.d/native"))) {
+            shippedLibrary = libs.filter(p -> p.getFileName().toString().contains("netty_transport_native_epoll"))
+                    .findFirst().orElseThrow();
+        }
+        try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
+            List<String> nettyMappings = Files.readAllLines(Path.of("/proc/" + plugin.pid() + "/maps")).stream()
+                    .filter(line -> line.contains("netty"))
+                    .map(line -> line.substring(line.indexOf('/')))
+                    .distinct()
+                    .toList();
+            assertThat(nettyMappings).as("netty libraries mapped by the plugin")
+                    .containsExactly(shippedLibrary.toRealPath().toString());
+            assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
+            assertThat(plugin.shutdown().status()).isZero();
+        }
+    }
+
+    @Test
     void theJitCompilersRunAtALowerPriorityThanThePluginsThreads() throws Exception {
         try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped())) {
             java.util.Map<String, Integer> niceByThread = new java.util.TreeMap<>();

@@ -212,8 +212,10 @@ public final class VeleroPlugin {
          */
         public Builder listenEarly(String[] args) {
             if (early == null && Handshake.refusal(env).isEmpty()) {
-                GoPluginServer.preinitialize();
                 earlyFlags = setUpLogging(args);
+                // Only now: netty's first class binds netty's logging to SLF4J, whose provider setUpLogging names (left
+                // to itself, SLF4J would look for one by scanning the application jar).
+                GoPluginServer.preinitialize();
                 early = PluginListener.start(env);
             }
             return this;

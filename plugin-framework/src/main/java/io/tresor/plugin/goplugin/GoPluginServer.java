@@ -3,24 +3,22 @@ package io.tresor.plugin.goplugin;
 import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +30,8 @@ import java.util.function.Supplier;
 /**
  * The go-plugin side of a plugin process: a plain-text gRPC server on a private unix socket (loopback TCP if no
  * directory gives a usable socket path), go-plugin's health, controller, broker and stdio services, and a clean stop.
- * The JDK's own unix-socket channels are used, not netty's epoll transport: that one extracts and loads a native
- * library at every start (measured: about a third of the main thread's start-up work).
+ * Its transport is netty's epoll where the packaged tree provides netty's native library, else the JDK's NIO channels
+ * (see {@link ServerTransport}).
  * Every thread it starts is a daemon, so nothing keeps the JVM alive after a Shutdown.
  */
 public final class GoPluginServer {
@@ -79,14 +77,28 @@ public final class GoPluginServer {
 
     /** As {@link #start(HandlerRegistry, Map)}, with socket paths from {@code socketPaths} (null: use loopback TCP). */
     static GoPluginServer start(HandlerRegistry services, Supplier<Path> socketPaths) throws IOException {
+        return start(services, socketPaths, null);
+    }
+
+    /** As {@link #start(HandlerRegistry, Supplier)} on {@code transport} (null: the one the process chose). */
+    static GoPluginServer start(HandlerRegistry services, Supplier<Path> socketPaths, ServerTransport transport)
+            throws IOException {
         CountDownLatch[] latch = new CountDownLatch[1];
         // One event-loop thread accepts and serves: Velero opens a single connection per plugin process, and a
         // second loop (selector + thread) would only add start-up time. Calls are handled on it (go-plugin's
         // services never block); the Velero services hand blocking actions to their own worker threads.
-        EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("tresor-io", true));
+        // go-plugin's service definitions first (gRPC and protobuf only): meanwhile the preinit thread sets up netty
+        // and its transport, which this thread then waits for.
+        List<ServerServiceDefinition> goPlugin = new ArrayList<>();
+        for (BindableService service : List.of(new HealthService(), new ControllerService(() -> latch[0].countDown()),
+                new BrokerService(), new StdioService())) {
+            goPlugin.add(service.bindService());
+        }
+        if (transport == null) {
+            transport = ServerPreinitializer.transport();
+        }
+        EventLoopGroup loop = transport.newLoop(new DefaultThreadFactory("tresor-io", true));
         ServerPreinitializer.nettyReady();
-        List<BindableService> goPlugin = List.of(new HealthService(),
-                new ControllerService(() -> latch[0].countDown()), new BrokerService(), new StdioService());
         ServerFactory factory = (address, channelType) -> {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                     .channelType(channelType)
@@ -111,7 +123,7 @@ public final class GoPluginServer {
                 break;
             }
             try {
-                server = factory.start(UnixDomainSocketAddress.of(socket), NioServerDomainSocketChannel.class);
+                server = factory.start(transport.unixAddress(socket), transport.unixChannel());
                 endpoint = new Endpoint("unix", socket.toString());
             } catch (IOException e) {
                 // The name is random but not secret: a file already there (a leftover or a squatter) is skipped.
@@ -122,7 +134,7 @@ public final class GoPluginServer {
         }
         if (server == null) {
             server = factory.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    NioServerSocketChannel.class);
+                    transport.tcpChannel());
             InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
             endpoint = new Endpoint("tcp", "127.0.0.1:" + bound.getPort());
         }
