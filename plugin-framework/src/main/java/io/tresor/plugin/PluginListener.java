@@ -30,14 +30,17 @@ final class PluginListener {
     private final Future<MutableHandlerRegistry> velero;
     private final Future<GoPluginServer> server;
 
-    private PluginListener(Map<String, String> env) {
-        velero = thread.submit(MutableHandlerRegistry::new);
+    private PluginListener(Map<String, String> env, Runnable first) {
+        velero = thread.submit(() -> {
+            first.run();
+            return new MutableHandlerRegistry();
+        });
         server = thread.submit(() -> GoPluginServer.start(velero.get(), env));
     }
 
-    /** Begins binding now. */
-    static PluginListener start(Map<String, String> env) {
-        return new PluginListener(env);
+    /** Begins binding now, after running {@code first} on the listener's thread. */
+    static PluginListener start(Map<String, String> env, Runnable first) {
+        return new PluginListener(env, first);
     }
 
     /** Adds the Velero services (created on the server's thread), waits until both are done. */

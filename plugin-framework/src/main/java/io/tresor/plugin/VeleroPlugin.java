@@ -7,6 +7,7 @@ import io.tresor.plugin.goplugin.GoPluginServer;
 import io.tresor.plugin.goplugin.Handshake;
 import io.tresor.plugin.goplugin.StdoutGuard;
 import io.tresor.plugin.logging.JulBridge;
+import io.tresor.plugin.logging.LogLevel;
 import io.tresor.plugin.logging.VeleroLogServiceProvider;
 import io.tresor.plugin.logging.LogSink;
 import io.tresor.plugin.velero.PluginKind;
@@ -97,7 +98,7 @@ public final class VeleroPlugin {
 
         GoPluginServer server;
         try {
-            PluginListener listener = early != null ? early : PluginListener.start(env);
+            PluginListener listener = early != null ? early : PluginListener.start(env, () -> { });
             server = listener.finish(() -> List.of(
                     new PluginListerService(registry, command),
                     new BackupItemActionV1Service(registry, workers),
@@ -133,6 +134,13 @@ public final class VeleroPlugin {
 
     /** Log threshold from the command line, and JUL (gRPC, netty) routed into the plugin's JSON log lines. */
     private static ServerFlags setUpLogging(String[] args) {
+        ServerFlags flags = bindLogging(args);
+        JulBridge.install(flags.logLevel());
+        return flags;
+    }
+
+    /** The log threshold from the command line, and SLF4J bound to the plugin's JSON lines. */
+    private static ServerFlags bindLogging(String[] args) {
         // SLF4J's provider by name: its ServiceLoader lookup would open the whole application jar before the
         // handshake. Its note that it did so is kept off stderr (warnings still show).
         if (System.getProperty(SLF4J_PROVIDER) == null) {
@@ -141,8 +149,7 @@ public final class VeleroPlugin {
         }
         ServerFlags flags = ServerFlags.parse(args);
         LogSink.get().setThreshold(flags.logLevel());
-        JulBridge.install(flags.logLevel());
-        // SLF4J binds its provider here, before the listener thread starts: a logger asked for on another thread
+        // SLF4J binds its provider here, before any other thread starts: a logger asked for on another thread
         // while the binding runs would be a stand-in whose calls SLF4J replays later, announced by plain-text
         // warning lines on stderr, which Velero cannot parse.
         LoggerFactory.getILoggerFactory();
@@ -212,11 +219,14 @@ public final class VeleroPlugin {
          */
         public Builder listenEarly(String[] args) {
             if (early == null && Handshake.refusal(env).isEmpty()) {
-                earlyFlags = setUpLogging(args);
-                // Only now: netty's first class binds netty's logging to SLF4J, whose provider setUpLogging names (left
+                earlyFlags = bindLogging(args);
+                // Only now: netty's first class binds netty's logging to SLF4J, whose provider bindLogging names (left
                 // to itself, SLF4J would look for one by scanning the application jar).
                 GoPluginServer.preinitialize();
-                early = PluginListener.start(env);
+                // gRPC logs through java.util.logging, routed by the listener thread before it touches gRPC (JUL's
+                // start-up then overlaps netty's on the preinit thread).
+                LogLevel level = earlyFlags.logLevel();
+                early = PluginListener.start(env, () -> JulBridge.install(level));
             }
             return this;
         }

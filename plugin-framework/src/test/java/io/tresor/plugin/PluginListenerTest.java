@@ -43,7 +43,7 @@ class PluginListenerTest {
 
     @Test
     void servicesAddedAfterTheBindAreServedAndCreatedOnTheListenersThread(@TempDir Path tmp) throws Exception {
-        PluginListener listener = PluginListener.start(Map.of("TMPDIR", tmp.toString()));
+        PluginListener listener = PluginListener.start(Map.of("TMPDIR", tmp.toString()), () -> { });
         PluginRegistry registry = PluginRegistry.builder()
                 .add(PluginKind.DELETE_ITEM_ACTION, "tresor.io/late", NOOP).build();
         AtomicReference<String> createdOn = new AtomicReference<>();
@@ -70,7 +70,7 @@ class PluginListenerTest {
 
     @Test
     void aServiceThatCannotBeCreatedFailsTheStartWithItsCause(@TempDir Path tmp) {
-        PluginListener listener = PluginListener.start(Map.of("TMPDIR", tmp.toString()));
+        PluginListener listener = PluginListener.start(Map.of("TMPDIR", tmp.toString()), () -> { });
         assertThatThrownBy(() -> listener.finish(() -> {
             throw new IllegalStateException("registry broken");
         })).isInstanceOf(IllegalStateException.class).hasMessage("registry broken");
@@ -78,7 +78,7 @@ class PluginListenerTest {
 
     @Test
     void anUnknownMethodIsUnimplementedNotAHang(@TempDir Path tmp) throws Exception {
-        GoPluginServer server = PluginListener.start(Map.of("TMPDIR", tmp.toString())).finish(List::of);
+        GoPluginServer server = PluginListener.start(Map.of("TMPDIR", tmp.toString()), () -> { }).finish(List::of);
         ManagedChannel channel = PluginChannel.dial(server.endpoint().network(), server.endpoint().address());
         try {
             assertThatThrownBy(() -> PluginListerGrpc.newBlockingStub(channel).listPlugins(Empty.getDefaultInstance()))
