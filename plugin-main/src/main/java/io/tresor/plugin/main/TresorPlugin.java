@@ -43,7 +43,20 @@ public final class TresorPlugin {
         if (Boolean.getBoolean(TRAINING_PROPERTY)) {
             System.exit(AotTraining.run(plugin, args));
         }
-        System.exit(plugin.build().serve(args));
+        end(plugin.build().serve(args));
+    }
+
+    /**
+     * Ends the process once the server has stopped. Not System.exit: that logs the exit through the JDK's
+     * System.Logger, and finding that logger scans the class path, i.e. reads the 48 MB application jar's directory
+     * (~30 ms of CPU and 2.7 MB) in every process that never needed it, while Velero's Kill waits for the exit. The
+     * plugin registers no shutdown hook (the server is stopped, its socket removed, every log line is flushed as it
+     * is written), so there is nothing for System.exit to run.
+     */
+    static void end(int status) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 
     /** tresor's own actions, by name, then the registrars named in {@value #REGISTRARS_PROPERTY}. */

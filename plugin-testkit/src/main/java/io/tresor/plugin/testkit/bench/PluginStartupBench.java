@@ -56,6 +56,7 @@ public final class PluginStartupBench {
         }
         List<Double> startupMs = new ArrayList<>();
         List<Double> rssMb = new ArrayList<>();
+        List<Double> exitMs = new ArrayList<>();
         for (int i = 0; i < starts; i++) {
             // Velero starts a plugin from an otherwise quiet server: let the previous process' exit and this JVM's
             // own background work settle first.
@@ -65,7 +66,8 @@ public final class PluginStartupBench {
                         ListPluginsResponse.getDefaultInstance());
                 startupMs.add(p.startupTime().toNanos() / 1e6);
                 rssMb.add(p.rssKib() / 1024.0);
-                p.shutdown();
+                // go-plugin's Kill: Shutdown, then wait for the process to go (Velero does this per plugin process)
+                exitMs.add(p.shutdown().afterShutdown().toNanos() / 1e6);
             }
         }
 
@@ -95,9 +97,10 @@ public final class PluginStartupBench {
                         + "execute_us_p50_calls_10001_20000=%.0f%n",
                 percentile(executeUs.subList(0, 1000), 50), percentile(executeUs.subList(1000, 10_000), 50),
                 percentile(executeUs.subList(10_000, 20_000), 50));
-        System.out.printf("starts=%d startup_ms_min=%.1f startup_ms_max=%.1f rss_mb_max=%.1f first_execute_ms_p50=%.1f%n",
+        System.out.printf("starts=%d startup_ms_min=%.1f startup_ms_max=%.1f rss_mb_max=%.1f first_execute_ms_p50=%.1f "
+                        + "exit_ms_p50=%.1f%n",
                 starts, Collections.min(startupMs), Collections.max(startupMs), Collections.max(rssMb),
-                percentile(firstExecuteMs, 50));
+                percentile(firstExecuteMs, 50), percentile(exitMs, 50));
         // execute_us_p50: the warm plugin, i.e. the last STEADY_CALLS calls of the measured process
         System.out.printf("startup_ms_p50=%.1f startup_ms_p90=%.1f rss_mb=%.1f execute_us_p50=%.0f%n",
                 percentile(startupMs, 50), percentile(startupMs, 90), percentile(rssMb, 50),
