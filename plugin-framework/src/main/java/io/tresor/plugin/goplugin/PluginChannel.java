@@ -6,6 +6,9 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.stub.StreamObserver;
+import io.tresor.proto.goplugin.GRPCBrokerGrpc;
+import io.tresor.proto.goplugin.GRPCStdioGrpc;
 
 import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,30 @@ public final class PluginChannel {
             return b.usePlaintext().overrideAuthority("unused").maxInboundMessageSize(Integer.MAX_VALUE).build();
         }
         throw new IllegalArgumentException("Unknown address type: " + network);
+    }
+
+    /**
+     * Opens go-plugin's stdio stream and broker stream on {@code channel} and leaves both open, as go-plugin's client
+     * does right after it connects (Velero's included); they end when the channel is shut down.
+     */
+    public static void openGoPluginStreams(ManagedChannel channel) {
+        GRPCStdioGrpc.newStub(channel).streamStdio(com.google.protobuf.Empty.getDefaultInstance(), new Ignoring<>());
+        GRPCBrokerGrpc.newStub(channel).startStream(new Ignoring<>());
+    }
+
+    /** go-plugin's client neither sends on nor reads from either stream in Velero's use. */
+    private static final class Ignoring<T> implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
     }
 
     /** Shuts the private event loop down with the channel. */

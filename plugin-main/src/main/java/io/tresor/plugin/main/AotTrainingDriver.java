@@ -74,7 +74,15 @@ public final class AotTrainingDriver {
     }
 
     private static void exercise(String network, String address, String depth) {
+        // A connection that Velero drops with go-plugin's streams open (a plugin client that goes away): the server's
+        // side of that teardown is trained too, so that it reads no class from the application jar either.
+        ManagedChannel dropped = PluginChannel.dial(network, address);
+        PluginChannel.openGoPluginStreams(dropped);
+        HealthGrpc.newBlockingStub(dropped).withDeadlineAfter(1, TimeUnit.MINUTES)
+                .check(HealthCheckRequest.newBuilder().setService("plugin").build());
+        dropped.shutdownNow();
         ManagedChannel channel = PluginChannel.dial(network, address);
+        PluginChannel.openGoPluginStreams(channel);
         try {
             // Velero's own calls carry no deadline; a client with one (a test, a debugging tool) is trained too, so
             // that its first call loads no class from the application jar either.
@@ -99,6 +107,13 @@ public final class AotTrainingDriver {
                         .shutdown(io.tresor.proto.goplugin.Empty.getDefaultInstance());
             } catch (StatusRuntimeException e) {
                 // The server may close before answering.
+            }
+            // Velero closes its connection only after the plugin began its graceful stop of it (GOAWAY with
+            // go-plugin's streams still open): that path is trained by closing a moment later.
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             channel.shutdownNow();
         }

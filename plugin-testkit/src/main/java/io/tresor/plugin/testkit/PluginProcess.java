@@ -61,6 +61,7 @@ public final class PluginProcess implements AutoCloseable {
         this.startup = startup;
         this.stderrReader = stderrReader;
         this.channel = PluginChannel.dial(handshake.network(), handshake.address());
+        PluginChannel.openGoPluginStreams(channel);
         this.stdoutReader = drain(stdout, stdoutAfterHandshake, "plugin-stdout");
     }
 
