@@ -104,7 +104,7 @@ write_opts() { # $1 = file, rest = extra options
     echo "--sun-misc-unsafe-memory-access=allow"
     # netty's epoll library from the tree (see above), never extracted; the plugin's server listens with epoll.
     echo "-Djava.library.path=@DIR@/native"
-    echo "-Dtresor.transport.epoll=true"
+    echo "-Dtresor.transport.epoll=@DIR@/native/$EPOLL_LIB"
     # The JDK's own provider, named: otherwise the first selector scans the class path for a provider, which opens
     # the 48 MB application jar on the listener thread before the handshake.
     echo "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"

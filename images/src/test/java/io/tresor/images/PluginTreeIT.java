@@ -198,22 +198,9 @@ class PluginTreeIT {
     @Test
     void noMethodHandleFormIsSpunBeforeVelerosFirstCall(@TempDir Path dir) throws Exception {
         // The build adds the forms netty resolves at start to the runtime's lambda-form list, so the AOT cache's
-        // holder classes have them. Traced in a copy of the shipped tree (hard links; its own jvmopts).
-        Path tree = PluginTrees.shipped().getParent();
-        try (Stream<Path> all = Files.walk(tree)) {
-            for (Path p : all.toList()) {
-                Path target = dir.resolve(tree.relativize(p).toString());
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals("jvmopts")) {
-                    Files.createLink(target, p);
-                }
-            }
-        }
-        Path opts = tree.resolve("tresor.d").resolve("jvmopts");
-        Files.writeString(dir.resolve("tresor.d").resolve("jvmopts"), Files.readString(opts)
-                + "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true\n");
-        try (PluginProcess plugin = PluginProcess.start(dir.resolve("tresor"))) {
+        // holder classes have them. Traced in a copy of the shipped tree.
+        try (PluginProcess plugin = PluginProcess.start(
+                linkedCopy(dir, "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"))) {
             assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
             assertThat(plugin.shutdown().status()).isZero();
             List<String> resolved = plugin.stderrLines().stream().filter(l -> l.startsWith("[LF_RESOLVE]")).toList();
@@ -236,6 +223,45 @@ class PluginTreeIT {
             assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)
                     .filter(name -> claimed.stream().anyMatch(name::startsWith)).toList()).isEmpty();
         }
+    }
+
+    @Test
+    void withoutNettysLibraryThePluginStillServesAndSaysWhy(@TempDir Path dir) throws Exception {
+        // An incomplete install (the native/ directory not copied): the JDK's channels take over and a warning says
+        // which transport the plugin lost and why.
+        try (PluginProcess plugin = PluginProcess.start(linkedCopy(dir, "", "native"))) {
+            assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
+            assertThat(plugin.shutdown().status()).isZero();
+            assertThat(plugin.stderrLines()).anySatisfy(line -> assertThat(line)
+                    .contains("\"@level\":\"warn\"").contains("epoll transport is unavailable").contains("\"cause\":"));
+        }
+    }
+
+    /**
+     * A copy of the shipped tree in {@code dir} (hard links, so the AOT cache still matches) with its own jvmopts
+     * ending in {@code extraOption} (blank: none), without the tresor.d entries named in {@code leftOut}; returns its
+     * launcher.
+     */
+    private static Path linkedCopy(Path dir, String extraOption, String... leftOut) throws IOException {
+        Path tree = PluginTrees.shipped().getParent();
+        List<Path> skipped = Stream.of(leftOut).map(tree.resolve("tresor.d")::resolve).toList();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                if (skipped.stream().anyMatch(p::startsWith)) {
+                    continue;
+                }
+                Path target = dir.resolve(tree.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("jvmopts")) {
+                    Files.createLink(target, p);
+                }
+            }
+        }
+        String opts = Files.readString(tree.resolve("tresor.d").resolve("jvmopts"));
+        Files.writeString(dir.resolve("tresor.d").resolve("jvmopts"),
+                extraOption.isBlank() ? opts : opts + extraOption + "\n");
+        return dir.resolve("tresor");
     }
 
     /** The regular files a process has open, from /proc/<pid>/fd. */

@@ -82,7 +82,7 @@ final class ServerPreinitializer {
      * the go-plugin services' protobuf descriptors. None of it shares a class with netty.
      */
     static void onIdleThread() {
-        if (!Boolean.getBoolean(ServerTransport.EPOLL_PROPERTY)) {
+        if (System.getProperty(ServerTransport.EPOLL_PROPERTY) == null) {
             try (ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 unix.isOpen();
             } catch (IOException | RuntimeException e) {

@@ -13,8 +13,11 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketCha
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 
+import org.slf4j.LoggerFactory;
+
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
@@ -29,7 +32,10 @@ enum ServerTransport {
     EPOLL(EpollIoHandler::newFactory, EpollServerDomainSocketChannel.class, EpollServerSocketChannel.class),
     NIO(NioIoHandler::newFactory, NioServerDomainSocketChannel.class, NioServerSocketChannel.class);
 
-    /** Set in the packaged tree's jvmopts once the native library is on {@code java.library.path}. */
+    /**
+     * Set in the packaged tree's jvmopts to the file of netty's epoll library, which lies on {@code java.library.path}
+     * there.
+     */
     static final String EPOLL_PROPERTY = "tresor.transport.epoll";
 
     private final Supplier<IoHandlerFactory> handlers;
@@ -44,11 +50,26 @@ enum ServerTransport {
     }
 
     /**
-     * Epoll only where the tree asked for it: elsewhere (tests on a plain class path) netty would extract its
-     * library from the jar into the temp directory first, which is what the tree avoids.
+     * Epoll only where the tree ships netty's library: elsewhere (tests on a plain class path, a tree copied without
+     * its native/ directory) netty would extract the library from the jar into the temp directory first, at every
+     * start, which is what the tree avoids. Then, and if epoll fails, the JDK's channels serve and a warning says why.
      */
     static ServerTransport select() {
-        return Boolean.getBoolean(EPOLL_PROPERTY) && Epoll.isAvailable() ? EPOLL : NIO;
+        String library = System.getProperty(EPOLL_PROPERTY);
+        if (library == null) {
+            return NIO;
+        }
+        String cause;
+        if (!Files.isReadable(Path.of(library))) {
+            cause = "netty's epoll library " + library + " is missing from the plugin tree (install the whole tree)";
+        } else if (Epoll.isAvailable()) {
+            return EPOLL;
+        } else {
+            cause = String.valueOf(Epoll.unavailabilityCause());
+        }
+        LoggerFactory.getLogger(ServerTransport.class).atWarn().addKeyValue("cause", cause)
+                .log("netty's epoll transport is unavailable; the plugin listens with the JDK's NIO channels");
+        return NIO;
     }
 
     /** One event-loop thread from {@code threads}. */

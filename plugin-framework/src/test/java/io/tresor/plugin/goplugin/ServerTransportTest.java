@@ -23,6 +23,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ServerTransportTest {
 
     @Test
+    void aTreeWithoutTheLibraryFileFallsBackToTheJdksChannels(@TempDir Path dir) {
+        System.setProperty(ServerTransport.EPOLL_PROPERTY, dir.resolve("libmissing.so").toString());
+        try {
+            assertThat(ServerTransport.select()).isEqualTo(ServerTransport.NIO);
+        } finally {
+            System.clearProperty(ServerTransport.EPOLL_PROPERTY);
+        }
+    }
+
+    @Test
     void withoutTheTreesPropertyTheJdksChannelsAreUsed() {
         // The test JVM has no tresor.transport.epoll: netty would extract its library to the temp dir to use epoll.
         assertThat(System.getProperty(ServerTransport.EPOLL_PROPERTY)).isNull();
