@@ -6,6 +6,8 @@ import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
 
+import java.util.List;
+
 /**
  * The plugin side of the build's AOT training run (JDK 25 {@code -XX:AOTMode=record}): serves as under Velero,
  * with two pass-through training actions added; {@link AotTrainingDriver} makes Velero's calls from outside.
@@ -37,6 +39,43 @@ final class AotTraining {
                 .backupItemActionV1(TRAINING_PREFIX + "-v1", passthrough);
         // Velero's side of the calls comes from another process (AotTrainingDriver, on the build's JDK): gRPC client
         // classes used in here would land in the cache and be loaded at every start (~400 classes).
-        return plugin.build().serve(args);
+        int status = plugin.build().serve(args);
+        loadTimingDependentTeardown();
+        return status;
     }
+
+    /**
+     * Classes of a connection's teardown that only some timings reach: netty waiting for a closing channel, the
+     * graceful close of a connection Velero has not closed yet, a socket call failing as Velero goes away. Which of
+     * them a run needs depends on who is first, in training as at a real plugin's exit, and each one missing from
+     * the cache reads the application jar at exit (~30 ms of CPU). Loaded here, not initialised; a name a library
+     * upgrade drops is skipped (that exit then reads the jar, no more).
+     */
+    private static void loadTimingDependentTeardown() {
+        ClassLoader loader = AotTraining.class.getClassLoader();
+        for (String name : TEARDOWN_CLASSES) {
+            try {
+                Class.forName(name, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // renamed by an upgrade
+            }
+        }
+    }
+
+    private static final List<String> TEARDOWN_CLASSES = List.of(
+            "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor",
+            "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor$1",
+            "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor$2",
+            "io.grpc.netty.shaded.io.netty.channel.unix.Errors",
+            "io.grpc.netty.shaded.io.netty.channel.AbstractChannel$AbstractUnsafe$5",
+            "io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler$ClosingChannelFutureListener",
+            "io.grpc.netty.shaded.io.grpc.netty.GracefulServerCloseCommand",
+            "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler$GracefulShutdown",
+            "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler$GracefulShutdown$1",
+            "com.google.common.collect.Lists",
+            "com.google.common.collect.Lists$Partition",
+            "com.google.common.collect.Lists$RandomAccessPartition",
+            "com.google.common.collect.Lists$StringAsImmutableList",
+            "com.google.common.collect.Lists$TransformingRandomAccessList",
+            "com.google.common.collect.Lists$TransformingSequentialList");
 }
