@@ -48,8 +48,8 @@ final class AotTraining {
      * Classes of a connection's teardown that only some timings reach: netty waiting for a closing channel, the
      * graceful close of a connection Velero has not closed yet, a socket call failing as Velero goes away. Which of
      * them a run needs depends on who is first, in training as at a real plugin's exit, and each one missing from
-     * the cache reads the application jar at exit (~30 ms of CPU). Loaded here, not initialised; a name a library
-     * upgrade drops is skipped (that exit then reads the jar, no more).
+     * the cache reads the application jar at exit (~30 ms of CPU). Loaded here, not initialised. AotTrainingTest
+     * fails when a library upgrade drops one of the names.
      */
     private static void loadTimingDependentTeardown() {
         ClassLoader loader = AotTraining.class.getClassLoader();
@@ -57,12 +57,12 @@ final class AotTraining {
             try {
                 Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
-                // renamed by an upgrade
+                // renamed by an upgrade (AotTrainingTest says so); that exit then reads the jar, no more
             }
         }
     }
 
-    private static final List<String> TEARDOWN_CLASSES = List.of(
+    static final List<String> TEARDOWN_CLASSES = List.of(
             "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor",
             "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor$1",
             "io.grpc.netty.shaded.io.netty.util.concurrent.ImmediateEventExecutor$2",

@@ -109,9 +109,8 @@ public final class AotTrainingDriver {
                 // The server may close before answering.
             }
             // Velero closes its connection right after Shutdown, while the plugin stops gracefully (go-plugin's
-            // streams still open). Which classes that teardown needs depends on timing (whether netty has to wait for
-            // a channel to close, which socket call fails first); those the training misses are read from the jar
-            // at exit.
+            // streams still open). Which classes that teardown needs depends on timing; AotTraining loads those of
+            // the other timings by name.
             channel.shutdownNow();
         }
     }
