@@ -202,8 +202,12 @@ class PluginTreeIT {
         try (PluginProcess plugin = PluginProcess.start(
                 linkedCopy(dir, "-Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true"))) {
             assertThat(PluginLifecycleIT.listPlugins(plugin).getPluginsList()).hasSize(PluginLifecycleIT.SHIPPED.size());
-            assertThat(plugin.shutdown().status()).isZero();
+            // Up to Velero's first call only: what a connection's teardown resolves at exit depends on timing (a
+            // socket error's message, say) and costs no caller anything. The trace is written before ListPlugins
+            // answers; the pause lets the test kit's stderr reader catch up with it.
+            Thread.sleep(300);
             List<String> resolved = plugin.stderrLines().stream().filter(l -> l.startsWith("[LF_RESOLVE]")).toList();
+            assertThat(plugin.shutdown().status()).isZero();
             assertThat(resolved).as("netty's start resolves method-handle forms").isNotEmpty()
                     .noneMatch(l -> l.endsWith("(fail)"));
         }
