@@ -6,7 +6,6 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.tresor.proto.goplugin.GRPCBrokerGrpc;
 import io.tresor.proto.goplugin.GRPCControllerGrpc;
-import io.tresor.proto.goplugin.GRPCStdioGrpc;
 import io.tresor.proto.health.HealthGrpc;
 
 import java.io.IOException;
@@ -102,7 +101,8 @@ final class ServerPreinitializer {
         HealthGrpc.getServiceDescriptor();
         GRPCControllerGrpc.getServiceDescriptor();
         GRPCBrokerGrpc.getServiceDescriptor();
-        GRPCStdioGrpc.getServiceDescriptor();
+        // Not GRPCStdioGrpc's: its request type is protobuf's own Empty (see StdioService).
+        StdioService.STREAM_STDIO.getFullMethodName();
     }
 
     /** Carries exactly the two meta-annotations every annotation type lookup reads. */

@@ -1,8 +1,12 @@
 package io.tresor.plugin.velero.grpc;
 
 import com.google.protobuf.Empty;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.goplugin.LazyProtoMarshaller;
 import io.tresor.plugin.api.BackupItemAction;
 import io.tresor.plugin.velero.ItemJson;
 import io.tresor.plugin.velero.PluginKind;
@@ -19,7 +23,7 @@ import io.tresor.proto.velero.v2.ExecuteResponse;
 import java.util.concurrent.Executor;
 
 /** {@code /v2.BackupItemAction/*}: BackupItemAction v2 with asynchronous operations. */
-public final class BackupItemActionV2Service extends BackupItemActionGrpc.BackupItemActionImplBase {
+public final class BackupItemActionV2Service implements BackupItemActionGrpc.AsyncService, BindableService {
     private final PluginRegistry registry;
 
     private final UnaryCall calls;
@@ -32,6 +36,22 @@ public final class BackupItemActionV2Service extends BackupItemActionGrpc.Backup
 
     private BackupItemAction action(String plugin) throws ActionException {
         return registry.lookup(PluginKind.BACKUP_ITEM_ACTION_V2, plugin, BackupItemAction.class);
+    }
+
+    /**
+     * The generated binding with one change: Cancel's google.protobuf.Empty response is marshalled lazily, so that
+     * binding this service initialises none of protobuf's own message classes (see {@link LazyProtoMarshaller}).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(BackupItemActionGrpc.SERVICE_NAME)
+                .addMethod(BackupItemActionGrpc.getAppliesToMethod(), ServerCalls.asyncUnaryCall(this::appliesTo))
+                .addMethod(BackupItemActionGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall(this::execute))
+                .addMethod(BackupItemActionGrpc.getProgressMethod(), ServerCalls.asyncUnaryCall(this::progress))
+                .addMethod(LazyProtoMarshaller.unary(BackupItemActionGrpc.SERVICE_NAME, "Cancel",
+                        BackupItemActionCancelRequest.getDefaultInstance(), Empty::getDefaultInstance),
+                        ServerCalls.asyncUnaryCall(this::cancel))
+                .build();
     }
 
     @Override

@@ -11,8 +11,12 @@ import java.util.List;
 
 /** Conversions between the action SPI and Velero's protobuf messages. */
 final class ProtoConvert {
-    /** Go's zero {@code time.Time}, which Velero's framework sends for "unknown". */
-    static final Timestamp GO_ZERO_TIME = Timestamp.newBuilder().setSeconds(-62135596800L).build();
+    /**
+     * Go's zero {@code time.Time} in seconds, which Velero's framework sends for "unknown". Built per call, not held in
+     * a constant: this class serves AppliesTo too, and initialising protobuf's Timestamp there would run protobuf's
+     * version check (see proto/pom.xml) in every plugin process.
+     */
+    private static final long GO_ZERO_SECONDS = -62135596800L;
 
     private ProtoConvert() {
     }
@@ -72,7 +76,7 @@ final class ProtoConvert {
 
     static Timestamp timestamp(Instant t) {
         if (t == null) {
-            return GO_ZERO_TIME;
+            return Timestamp.newBuilder().setSeconds(GO_ZERO_SECONDS).build();
         }
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }

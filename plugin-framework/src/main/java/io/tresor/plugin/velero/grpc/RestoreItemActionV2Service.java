@@ -2,8 +2,12 @@ package io.tresor.plugin.velero.grpc;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Empty;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.tresor.plugin.api.ActionException;
+import io.tresor.plugin.goplugin.LazyProtoMarshaller;
 import io.tresor.plugin.api.RestoreItemAction;
 import io.tresor.plugin.velero.ItemJson;
 import io.tresor.plugin.velero.PluginKind;
@@ -22,7 +26,7 @@ import io.tresor.proto.velero.v2.RestoreItemActionProgressResponse;
 import java.util.concurrent.Executor;
 
 /** {@code /v2.RestoreItemAction/*}: RestoreItemAction v2 with operations and additional-item readiness. */
-public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.RestoreItemActionImplBase {
+public final class RestoreItemActionV2Service implements RestoreItemActionGrpc.AsyncService, BindableService {
     private final PluginRegistry registry;
 
     private final UnaryCall calls;
@@ -35,6 +39,24 @@ public final class RestoreItemActionV2Service extends RestoreItemActionGrpc.Rest
 
     private RestoreItemAction action(String plugin) throws ActionException {
         return registry.lookup(PluginKind.RESTORE_ITEM_ACTION_V2, plugin, RestoreItemAction.class);
+    }
+
+    /**
+     * The generated binding with one change: Cancel's google.protobuf.Empty response is marshalled lazily, so that
+     * binding this service initialises none of protobuf's own message classes (see {@link LazyProtoMarshaller}).
+     */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(RestoreItemActionGrpc.SERVICE_NAME)
+                .addMethod(RestoreItemActionGrpc.getAppliesToMethod(), ServerCalls.asyncUnaryCall(this::appliesTo))
+                .addMethod(RestoreItemActionGrpc.getExecuteMethod(), ServerCalls.asyncUnaryCall(this::execute))
+                .addMethod(RestoreItemActionGrpc.getProgressMethod(), ServerCalls.asyncUnaryCall(this::progress))
+                .addMethod(RestoreItemActionGrpc.getAreAdditionalItemsReadyMethod(),
+                        ServerCalls.asyncUnaryCall(this::areAdditionalItemsReady))
+                .addMethod(LazyProtoMarshaller.unary(RestoreItemActionGrpc.SERVICE_NAME, "Cancel",
+                        RestoreItemActionCancelRequest.getDefaultInstance(), Empty::getDefaultInstance),
+                        ServerCalls.asyncUnaryCall(this::cancel))
+                .build();
     }
 
     @Override
