@@ -206,6 +206,8 @@ class LoopFreezeTest {
     LeaseStatus lease = freeze(v, "snap-deleted", 60);
     GenericKubernetesResource vs = fx.cluster.snapshot(AgentFixture.NS, "snap-deleted", v.pvc(), "nightly");
     awaitLease(lease.getLeaseId(), l -> !l.snapshot().uid().isEmpty(), 3000);
+    // the agent may have found the snapshot in its informer's list: its watch must be up to see the deletion
+    fx.cluster.awaitWatch("metadata.name%3Dsnap-deleted", java.time.Duration.ofSeconds(5));
     fx.cluster.client.genericKubernetesResources(MockCluster.VS).inNamespace(AgentFixture.NS)
         .withName(vs.getMetadata().getName()).delete();
     FreezeLease ended = awaitLease(lease.getLeaseId(), l -> !l.active(), 3000);

@@ -13,10 +13,13 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8's mock API server in CRUD mode on loopback, plus a TokenReview answer (CRUD mode only echoes created
@@ -85,6 +88,25 @@ public class MockApiServer implements AutoCloseable {
     current.setAdditionalProperty("status", Map.of("boundVolumeSnapshotContentName", content, "readyToUse", false));
     client.genericKubernetesResources(VS).inNamespace(vs.getMetadata().getNamespace()).resource(current).update();
     return content;
+  }
+
+  /**
+   * Waits until a watch request whose path contains {@code fragment} has reached the server. This mock starts a watch
+   * at the moment it registers it, not at the resource version of the informer's preceding list as a real API server
+   * does, so an event between an informer's list and its watch is lost here (a deletion, say, never arrives). A test
+   * that needs an event the informer could only see through its watch waits for the watch first; the short pause
+   * after the request arrived covers the mock registering it.
+   */
+  public void awaitWatch(String fragment, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      RecordedRequest r = server.takeRequest(10, TimeUnit.MILLISECONDS);
+      if (r != null && r.getPath() != null && r.getPath().contains("watch=true") && r.getPath().contains(fragment)) {
+        Thread.sleep(200);
+        return;
+      }
+    }
+    throw new AssertionError("no watch request for " + fragment + " within " + timeout);
   }
 
   /** Closes the client and stops the server. */
