@@ -58,6 +58,7 @@ public final class PluginStartupBench {
         List<Double> rssMb = new ArrayList<>();
         List<Double> exitMs = new ArrayList<>();
         List<Double> firstCallMs = new ArrayList<>();
+        List<Double> javaVersionMs = new ArrayList<>();
         for (int i = 0; i < starts; i++) {
             // Velero starts a plugin from an otherwise quiet server: let the previous process' exit and this JVM's
             // own background work settle first.
@@ -73,6 +74,8 @@ public final class PluginStartupBench {
                 // go-plugin's Kill: Shutdown, then wait for the process to go (Velero does this per plugin process)
                 exitMs.add(p.shutdown().afterShutdown().toNanos() / 1e6);
             }
+            Thread.sleep(IDLE_BETWEEN_STARTS_MS);
+            javaVersionMs.add(javaVersionMs());
         }
 
         // The AOT cache stops at AppliesTo (see AotTrainingDriver): a process's first Execute loads the JSON and
@@ -101,6 +104,9 @@ public final class PluginStartupBench {
                         + "execute_us_p50_calls_10001_20000=%.0f%n",
                 percentile(executeUs.subList(0, 1000), 50), percentile(executeUs.subList(1000, 10_000), 50),
                 percentile(executeUs.subList(10_000, 20_000), 50));
+        // This VM's speed drifts by 15-25 % within an hour: the same JDK's plain `java -version`, started between the
+        // plugin's starts, is the yardstick for comparing runs made at different times.
+        System.out.printf("reference_java_version_ms_p50=%.1f%n", percentile(javaVersionMs, 50));
         System.out.printf("starts=%d startup_ms_min=%.1f startup_ms_max=%.1f rss_mb_max=%.1f first_execute_ms_p50=%.1f "
                         + "list_plugins_ms_p50=%.1f exit_ms_p50=%.1f%n",
                 starts, Collections.min(startupMs), Collections.max(startupMs), Collections.max(rssMb),
@@ -109,6 +115,18 @@ public final class PluginStartupBench {
         System.out.printf("startup_ms_p50=%.1f startup_ms_p90=%.1f rss_mb=%.1f execute_us_p50=%.0f%n",
                 percentile(startupMs, 50), percentile(startupMs, 90), percentile(rssMb, 50),
                 percentile(executeUs.subList(MEASURED_CALLS - STEADY_CALLS, MEASURED_CALLS), 50));
+    }
+
+    /** Start to exit of this JDK's {@code java -version} (its default CDS archive, nothing of tresor's). */
+    private static double javaVersionMs() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(java.toString(), "-version").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(java + " -version exited with " + p.exitValue());
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     static double percentile(List<Double> values, int p) {
