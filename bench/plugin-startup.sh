@@ -4,8 +4,9 @@
 # Last line: startup_ms_p50=… startup_ms_p90=… rss_mb=… execute_us_p50=…  (Execute: median of the last 10,000 of
 # 40,000 calls to one fresh process; the lines before it give the medians of the process's earlier calls, i.e. the
 # plugin's JIT warm-up, and first_execute_ms_p50; reference_java_version_ms_p50 is this JDK's plain `java -version`,
-# started between the plugin's starts, as a yardstick for the machine's speed at the time of the run). The Java client is warmed before anything is measured, and the
-# starts are 200 ms apart, so the harness's own JIT and the previous process's exit stay off the measured starts.
+# started between the plugin's starts, as a yardstick for the machine's speed at the time of the run). The Java
+# client is warmed before anything is measured, and the starts are 200 ms apart, so the harness's own JIT and the
+# previous process's exit stay off the measured starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
