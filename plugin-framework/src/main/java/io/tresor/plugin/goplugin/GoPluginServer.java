@@ -133,7 +133,9 @@ public final class GoPluginServer {
             }
         }
         if (server == null) {
-            server = factory.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            // 127.0.0.1 by address, not getLoopbackAddress(): with java.net.preferIPv6Addresses that is ::1, while
+            // go-plugin's clients dial what the handshake announces, and IPv4 loopback is what every pod has.
+            server = factory.start(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0),
                     transport.tcpChannel());
             InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
             endpoint = new Endpoint("tcp", "127.0.0.1:" + bound.getPort());

@@ -21,6 +21,14 @@ public final class LogLine {
     /** Stay well below go-plugin's 64 KiB line buffer: longer lines arrive as debug fragments. */
     static final int MAX_MESSAGE_CHARS = 16 * 1024;
     static final int MAX_FIELD_CHARS = 4 * 1024;
+    /**
+     * A rendered line longer than this (many fields; JSON escapes and UTF-8 make a character up to 6 bytes) is
+     * rendered again, compactly: shorter message and values, and fields only while the line stays under it.
+     */
+    static final int MAX_LINE_BYTES = 48 * 1024;
+    private static final int COMPACT_MESSAGE_CHARS = 4 * 1024;
+    private static final int COMPACT_FIELD_CHARS = 1024;
+    private static final int MAX_KEY_CHARS = 256;
 
     private static final JsonFactory JSON = new JsonFactory();
     /** Keys Velero drops or interprets itself; user fields with these names are renamed. */
@@ -34,11 +42,26 @@ public final class LogLine {
     /** One event; {@code fields} may hold any values; {@code source} is {@code path/File.java:line} or null. */
     public static byte[] render(LogLevel level, String message, String loggerName, String source,
                                 List<Map.Entry<String, Object>> fields, Throwable error) {
+        byte[] line = render(level, message, loggerName, source, fields, error, MAX_MESSAGE_CHARS, MAX_FIELD_CHARS,
+                Integer.MAX_VALUE);
+        if (line.length <= MAX_LINE_BYTES) {
+            return line;
+        }
+        // A field is added only while the line leaves room for one more field and the error (each at most 6 bytes
+        // per character) and the error's source: the message takes at most 6 x 4 KiB of what is left.
+        int fieldBudget = MAX_LINE_BYTES - 2 * 6 * (COMPACT_FIELD_CHARS + MAX_KEY_CHARS) - 1024;
+        return render(level, message, loggerName, source, fields, error, COMPACT_MESSAGE_CHARS, COMPACT_FIELD_CHARS,
+                fieldBudget);
+    }
+
+    private static byte[] render(LogLevel level, String message, String loggerName, String source,
+                                 List<Map.Entry<String, Object>> fields, Throwable error, int messageChars,
+                                 int fieldChars, int fieldBudget) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("@level", level.wireName());
-            g.writeStringField("@message", truncate(message == null ? "" : message, MAX_MESSAGE_CHARS));
+            g.writeStringField("@message", truncate(message == null ? "" : message, messageChars));
             g.writeStringField("@logSourceSetBy", "plugin");
             g.writeStringField("level", level.wireName());
             if (source != null) {
@@ -48,12 +71,21 @@ public final class LogLine {
                 g.writeStringField("logger", loggerName);
             }
             if (fields != null) {
+                int written = 0;
                 for (Map.Entry<String, Object> f : fields) {
-                    writeField(g, f.getKey(), f.getValue());
+                    g.flush();
+                    if (out.size() > fieldBudget) {
+                        break;
+                    }
+                    writeField(g, f.getKey(), f.getValue(), fieldChars);
+                    written++;
+                }
+                if (written < fields.size()) {
+                    g.writeNumberField("fieldsDropped", fields.size() - written);
                 }
             }
             if (error != null) {
-                g.writeStringField("error", truncate(describe(error), MAX_FIELD_CHARS));
+                g.writeStringField("error", truncate(describe(error), fieldChars));
                 StackTraceElement[] st = error.getStackTrace();
                 if (st.length > 0) {
                     g.writeStringField("error.file", sourceOf(st[0]));
@@ -69,13 +101,14 @@ public final class LogLine {
         return out.toByteArray();
     }
 
-    private static void writeField(JsonGenerator g, String key, Object value) throws IOException {
+    private static void writeField(JsonGenerator g, String key, Object value, int maxChars) throws IOException {
         if (key == null || key.isEmpty()) {
             return;
         }
         String k = key.startsWith("@") || RESERVED.contains(key) ? "field." + key.replace("@", "") : key;
+        k = k.length() <= MAX_KEY_CHARS ? k : k.substring(0, MAX_KEY_CHARS);
         if (ALWAYS_STRING.contains(k)) {
-            g.writeStringField(k, truncate(safeToString(value), MAX_FIELD_CHARS));
+            g.writeStringField(k, truncate(safeToString(value), maxChars));
             return;
         }
         if (value == null) {
@@ -95,7 +128,7 @@ public final class LogLine {
             g.writeFieldName(k);
             g.writeNumber(bd);
         } else {
-            g.writeStringField(k, truncate(safeToString(value), MAX_FIELD_CHARS));
+            g.writeStringField(k, truncate(safeToString(value), maxChars));
         }
     }
 
@@ -119,7 +152,8 @@ public final class LogLine {
         }
         try {
             return String.valueOf(o);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // StackOverflowError: a value that contains itself (a map holding itself, directly or not)
             return "<" + o.getClass().getName() + ".toString() failed>";
         }
     }

@@ -84,11 +84,12 @@ final class VeleroLogger extends AbstractLogger implements LoggingEventAware {
             try {
                 message = args == null || args.length == 0 ? pattern
                         : MessageFormatter.basicArrayFormat(pattern, args);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                // an argument's toString() failed, or recursed through a cycle (a map that holds itself)
                 message = pattern;
             }
             sink.write(LogLine.render(level, message, name, callSite(), fields, throwable));
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
             // A log call must never break the plugin (and so never Velero).
         }
     }

@@ -62,6 +62,11 @@ class HandshakeTest {
         try {
             assertThat(server.endpoint().network()).isEqualTo("tcp");
             assertThat(server.endpoint().address()).matches("127\\.0\\.0\\.1:\\d+");
+            // the announced address is the one bound: a client dialling it as go-plugin does gets through
+            int port = Integer.parseInt(server.endpoint().address().substring("127.0.0.1:".length()));
+            try (java.net.Socket dial = new java.net.Socket("127.0.0.1", port)) {
+                assertThat(dial.isConnected()).isTrue();
+            }
         } finally {
             server.stop(java.time.Duration.ofMillis(100));
         }

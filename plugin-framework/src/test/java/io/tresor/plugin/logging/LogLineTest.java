@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,5 +78,55 @@ class LogLineTest {
         assertThat(sink.enabled("io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap", LogLevel.ERROR)).isTrue();
         assertThat(sink.enabled("io.tresor.x", LogLevel.WARN)).isTrue();
         assertThat(sink.enabled("io.tresor.x", LogLevel.DEBUG)).isFalse();
+    }
+
+    @Test
+    void aValueThatContainsItselfIsRenderedWithoutFailing() throws Exception {
+        Map<String, Object> a = new HashMap<>();
+        Map<String, Object> b = new HashMap<>();
+        a.put("b", b);
+        b.put("a", a);
+        JsonNode n = render(LogLevel.INFO, "cycle", List.of(new SimpleEntry<>("spec", a)), null);
+        assertThat(n.get("@message").asText()).isEqualTo("cycle");
+        assertThat(n.get("spec").asText()).isEqualTo("<java.util.HashMap.toString() failed>");
+    }
+
+    @Test
+    void aLoggerCallWithAnArgumentThatContainsItselfNeverThrows() {
+        Map<String, Object> a = new HashMap<>();
+        a.put("self", List.of(a));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        VeleroLogger log = new VeleroLogger("io.tresor.X", new LogSink(err));
+        log.info("item {} skipped", a);
+        log.atWarn().addKeyValue("item", a).log("cannot freeze");
+        String lines = err.toString(StandardCharsets.UTF_8);
+        // SLF4J's formatter stands in for the argument; the key-value field gets ours
+        assertThat(lines).contains("\"@message\":\"item [FAILED toString()] skipped\"")
+                .contains("\"item\":\"<java.util.HashMap.toString() failed>\"");
+    }
+
+    @Test
+    void aLineStaysUnderGoPluginsLineBufferWhateverItsFieldsAndMessage() throws Exception {
+        // Many long fields, and a message of control characters (6 bytes each as JSON escapes) and emoji (4 bytes).
+        List<Map.Entry<String, Object>> fields = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            fields.add(new SimpleEntry<>("field" + i, "\u0001".repeat(LogLine.MAX_FIELD_CHARS)));
+        }
+        String message = "\u0002".repeat(8000) + "\uD83D\uDE00".repeat(4000);
+        byte[] line = LogLine.render(LogLevel.ERROR, message, "io.tresor.X", "io/tresor/X.java:7", fields,
+                new IllegalStateException("\u0003".repeat(10_000)));
+        assertThat(line.length).isLessThanOrEqualTo(LogLine.MAX_LINE_BYTES + 1);
+        JsonNode n = JSON.readTree(line);
+        assertThat(n.get("@level").asText()).isEqualTo("error");
+        assertThat(n.get("@message").asText()).startsWith("\u0002\u0002").contains("truncated");
+        assertThat(n.get("fieldsDropped").asInt()).isBetween(1, 60);
+        assertThat(n.get("field0").asText()).startsWith("\u0001");
+        assertThat(n.get("error").asText()).startsWith("java.lang.IllegalStateException: ");
+
+        List<Map.Entry<String, Object>> plain = List.of(new SimpleEntry<>("a", "x".repeat(LogLine.MAX_FIELD_CHARS)),
+                new SimpleEntry<>("b", "y".repeat(LogLine.MAX_FIELD_CHARS)));
+        JsonNode usual = JSON.readTree(LogLine.render(LogLevel.INFO, "m", "io.tresor.X", null, plain, null));
+        assertThat(usual.get("b").asText()).hasSize(LogLine.MAX_FIELD_CHARS);
+        assertThat(usual.has("fieldsDropped")).isFalse();
     }
 }

@@ -68,7 +68,18 @@ final class UnaryCall {
             observer.onError(ErrorStatus.of(e));
             return;
         } catch (VirtualMachineError e) {
-            throw e;
+            if (!(e instanceof StackOverflowError)) {
+                // The JVM is in trouble (the packaged tree exits on OutOfMemoryError anyway); still answer, so that
+                // Velero's call (which has no deadline) gets an error instead of waiting forever, then let it go.
+                answerPanic(observer, e);
+                throw e;
+            }
+            // A stack overflow is over once it reached here: the stack is unwound. A Go plugin's goroutine would
+            // crash the process; answering it as a panic keeps the process serving, as for any other panic.
+            LOG.atDebug().addKeyValue("plugin", plugin).addKeyValue("method", method).setCause(e)
+                    .log("plugin panicked");
+            answerPanic(observer, e);
+            return;
         } catch (Throwable t) {
             // Debug only: Velero itself logs the returned error at error level (and counts it once).
             LOG.atDebug().addKeyValue("plugin", plugin).addKeyValue("method", method).setCause(t)
@@ -78,5 +89,13 @@ final class UnaryCall {
         }
         observer.onNext(value);
         observer.onCompleted();
+    }
+
+    private static void answerPanic(StreamObserver<?> observer, Throwable t) {
+        try {
+            observer.onError(ErrorStatus.panic(t));
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // the call may already be cancelled or closed; nothing else to tell Velero
+        }
     }
 }

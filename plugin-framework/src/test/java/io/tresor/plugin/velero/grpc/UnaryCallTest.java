@@ -87,4 +87,44 @@ class UnaryCallTest {
         assertThat(status.getDescription()).isEqualTo("plugin is shutting down");
         assertThat(late.values).isEmpty();
     }
+
+    @Test
+    void aStackOverflowOnAWorkerIsAnsweredAsAPanicAndTheWorkerGoesOnServing() throws Exception {
+        ExecutorService workers = Executors.newSingleThreadExecutor(r -> new Thread(r, "worker"));
+        try {
+            UnaryCall calls = calls(workers);
+            Answer<String> overflowed = new Answer<>();
+            calls.answer(false, overflowed, "Execute", "tresor.io/x", () -> String.valueOf(depth(0)));
+            // Velero's plugin calls carry no deadline: an unanswered call would hang the backup for good.
+            Status status = Status.fromThrowable(overflowed.done.get(5, TimeUnit.SECONDS));
+            assertThat(status.getCode()).isEqualTo(Status.Code.ABORTED);
+            assertThat(status.getDescription()).startsWith("plugin panicked: ").contains("StackOverflowError");
+
+            Answer<String> next = new Answer<>();
+            calls.answer(false, next, "Execute", "tresor.io/x", () -> Thread.currentThread().getName());
+            assertThat(next.done.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(next.values).containsExactly("worker");
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void anyOtherJvmErrorIsStillAnsweredBeforeItIsRethrown() throws Exception {
+        Answer<String> broken = new Answer<>();
+        InternalError thrown = new InternalError("jvm in trouble");
+        try {
+            UnaryCall.answerNow(broken, "Execute", "tresor.io/x", () -> {
+                throw thrown;
+            });
+        } catch (InternalError e) {
+            assertThat(e).isSameAs(thrown);
+        }
+        assertThat(Status.fromThrowable(broken.done.get(5, TimeUnit.SECONDS)).getCode())
+                .isEqualTo(Status.Code.ABORTED);
+    }
+
+    private static int depth(int n) {
+        return depth(n + 1) + 1;
+    }
 }
