@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Null-safe reads of Kubernetes object fields from JSON trees. */
 public final class Fields {
+
+    /** What Go's {@code strconv.ParseBool} reads as false, plus "" that the Go plugins treat as unset. */
+    private static final Set<String> GO_FALSE = Set.of("", "0", "f", "F", "false", "FALSE", "False");
 
     private Fields() {
     }
@@ -30,6 +34,22 @@ public final class Fields {
     public static boolean isTrue(JsonNode node, String... path) {
         JsonNode value = at(node, path);
         return value.isBoolean() ? value.booleanValue() : value.isTextual() && value.asText().trim().equalsIgnoreCase("true");
+    }
+
+    /**
+     * True unless the field is absent, null, "" or a value Go's {@code strconv.ParseBool} reads as false. The Velero AWS
+     * plugin and Kopia parse BSL config strings that way ("1", "t", "TRUE" are true there), so a security switch is
+     * treated as on for every other value (fail closed).
+     */
+    public static boolean notGoFalse(JsonNode node, String... path) {
+        JsonNode value = at(node, path);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        return !GO_FALSE.contains(value.asText());
     }
 
     /** True when the field holds something other than null, "", [], {} or false. */

@@ -169,8 +169,11 @@ final class LocationRules {
             findings.deny(prefix + ".config.s3Url", "SSE-C keys travel with every request, so the endpoint must be "
                     + "https://; change '" + s3Url + "' to its https:// address");
         }
-        if (Fields.isTrue(spec, "config", "insecureSkipTLSVerify")) {
-            findings.deny(prefix + ".config.insecureSkipTLSVerify", "must not be true: the SSE-C key would be sent to an "
+        // Go reads "1", "t", "True" as true and fails on typos, so anything but an explicit false is refused
+        if (Fields.notGoFalse(spec, "config", "insecureSkipTLSVerify")) {
+            String value = Fields.text(spec, "config", "insecureSkipTLSVerify");
+            findings.deny(prefix + ".config.insecureSkipTLSVerify", "is '" + value + "', which Velero may read as true "
+                    + "(only \"false\", \"0\" or no value keep TLS verification on), so the SSE-C key could be sent to an "
                     + "unverified server; remove it and set objectStorage.caCert if the store uses a private CA");
         }
     }
