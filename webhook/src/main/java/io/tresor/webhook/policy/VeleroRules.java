@@ -38,20 +38,32 @@ final class VeleroRules {
         }
         String location = Fields.text(backup, "spec", "storageLocation");
         String origin = Fields.annotation(backup, NAB_ORIGIN_NAMESPACE);
-        if (location.isEmpty()) {
-            Optional<JsonNode> defaultBsl = view.defaultBackupStorageLocation();
+        Optional<JsonNode> defaultBsl = view.defaultBackupStorageLocation();
+        if (location.isEmpty() || isDefault(location, defaultBsl)) {
             Findings defaults = new Findings();
             defaultBsl.ifPresent(bsl -> locations.adminLocation(Fields.at(bsl, "spec"), "spec", defaults));
             if (!config.allowDefaultStorageLocation() || defaultBsl.isEmpty() || defaults.denied()) {
                 findings.deny("spec.storageLocation", "a backup for tenant namespace " + origin + " must name its "
-                        + "storage location; Velero would otherwise use the default location without the tenant's "
-                        + "SSE-C key");
+                        + "own storage location" + (location.isEmpty() ? "" : ", not the default '" + location + "'")
+                        + "; Velero would otherwise use the default location without the tenant's SSE-C key");
             }
             return;
         }
+        // the controller only ever names the Velero BSL of the tenant's own NABSL, so anything else fails closed
         Optional<JsonNode> bsl = view.backupStorageLocation(location);
-        if (bsl.isPresent() && !Fields.label(bsl.get(), NABSL_ORIGIN_UUID).isEmpty()
-                && !originNamespace(bsl.get()).isEmpty() && !originNamespace(bsl.get()).equals(origin)) {
+        if (bsl.isEmpty()) {
+            findings.deny("spec.storageLocation", "location '" + location + "' is not a BackupStorageLocation in "
+                    + config.oadpNamespace() + " (or not seen yet), so its owner is unknown; the controller retries: "
+                    + "make sure the NonAdminBackupStorageLocation of namespace " + origin + " is Available");
+        } else if (!tenantLocation(bsl.get())) {
+            findings.deny("spec.storageLocation", "location '" + location + "' is an admin location and not the "
+                    + "default; a backup for tenant namespace " + origin + " must use one of that namespace's "
+                    + "NonAdminBackupStorageLocations");
+        } else if (originNamespace(bsl.get()).isEmpty()) {
+            findings.deny("spec.storageLocation", "location '" + location + "' carries " + NABSL_ORIGIN_UUID
+                    + " but no " + NABSL_ORIGIN_NAMESPACE + " annotation, so its tenant is unknown; let the "
+                    + "non-admin controller recreate it from its NonAdminBackupStorageLocation");
+        } else if (!originNamespace(bsl.get()).equals(origin)) {
             findings.deny("spec.storageLocation", "location '" + location + "' belongs to tenant namespace "
                     + originNamespace(bsl.get()) + ", not to " + origin);
         }
@@ -75,6 +87,15 @@ final class VeleroRules {
             findings.deny("spec.backupName", "Velero Backup '" + backupName + "' belongs to namespace '" + backupOrigin
                     + "', but this restore comes from namespace '" + origin + "'");
         }
+    }
+
+    /** A location the non-admin controller made from a NABSL (either of its origin marks is enough). */
+    private static boolean tenantLocation(JsonNode bsl) {
+        return !Fields.label(bsl, NABSL_ORIGIN_UUID).isEmpty() || !originNamespace(bsl).isEmpty();
+    }
+
+    private static boolean isDefault(String location, Optional<JsonNode> defaultBsl) {
+        return defaultBsl.isPresent() && location.equals(Fields.text(defaultBsl.get(), "metadata", "name"));
     }
 
     private static String originNamespace(JsonNode object) {
