@@ -43,6 +43,13 @@ final class BackupSpecRules {
         volumeData(spec, prefix, view.dpa(), findings);
     }
 
+    /** A NonAdminBackup synced from a bucket: an empty location is the default BSL the backup was found in. */
+    void syncedStorageLocation(JsonNode spec, String prefix, String namespace, ClusterView view, Findings findings) {
+        if (!Fields.text(spec, "storageLocation").isEmpty()) {
+            storageLocation(spec, prefix, namespace, view, findings);
+        }
+    }
+
     private void storageLocation(JsonNode spec, String prefix, String namespace, ClusterView view, Findings findings) {
         String field = prefix + ".storageLocation";
         String name = Fields.text(spec, "storageLocation");

@@ -1,19 +1,10 @@
 package io.tresor.webhook.policy;
 
-import static io.tresor.webhook.policy.OadpNames.NAB_SYNCED_FROM;
-import static io.tresor.webhook.policy.OadpNames.VELERO_STORAGE_LOCATION_LABEL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Requests that must always pass so that OADP's own controllers and clean-ups never break. */
 final class OadpAllowances {
-
-    private final PolicyConfig config;
-
-    OadpAllowances(PolicyConfig config) {
-        this.config = config;
-    }
 
     /** The reason a request is admitted without judging it, or null when it must be judged. */
     String reason(AdmissionRequest request) {
@@ -30,16 +21,7 @@ final class OadpAllowances {
                 return "the change only sets deleteBackup: true";
             }
         }
-        JsonNode object = request.object();
-        if (config.trusted(request.username())) {
-            if (!Fields.label(object, NAB_SYNCED_FROM).isEmpty()) {
-                return "NonAdminBackup synced from a bucket by the non-admin controller";
-            }
-            if (OadpNames.BACKUP.equals(request.kind()) && !Fields.label(object, VELERO_STORAGE_LOCATION_LABEL).isEmpty()
-                    && Fields.isSet(object, "status", "phase")) {
-                return "Velero backup-sync of an existing backup";
-            }
-        }
+        // objects synced from a bucket are not passed here: a tenant writes that bucket (see VeleroRules, TenantRules)
         return null;
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * @param keyFileTemplate             with keySource file: the only accepted path; {namespace} is replaced
  * @param requireSseCForAllLocations  also check BSLs not created by the non-admin controller
  * @param verifyKeySecret             read the tenant's key Secret to check it (needs cluster-wide get on secrets)
- * @param trustedServiceAccounts      users whose writes of synced/controller objects are OADP's own
+ * @param trustedServiceAccounts      users whose synced objects skip the rules for new backups (not the location checks)
  * @param minimumAwsPluginVersion     the AWS plugin version that keySource secret needs
  */
 @JsonIgnoreProperties(ignoreUnknown = false)

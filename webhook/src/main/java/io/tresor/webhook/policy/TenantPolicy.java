@@ -15,7 +15,7 @@ public final class TenantPolicy {
     public TenantPolicy(PolicyConfig config) {
         this.config = config;
         LocationRules locations = new LocationRules(config);
-        this.allowances = new OadpAllowances(config);
+        this.allowances = new OadpAllowances();
         this.tenantRules = new TenantRules(config, locations);
         this.veleroRules = new VeleroRules(config, locations);
     }

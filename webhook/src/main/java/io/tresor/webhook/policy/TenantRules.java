@@ -1,5 +1,7 @@
 package io.tresor.webhook.policy;
 
+import static io.tresor.webhook.policy.OadpNames.NAB_SYNCED_FROM;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Rules for the tenant kinds of {@code oadp.openshift.io/v1alpha1}. */
@@ -17,6 +19,12 @@ final class TenantRules {
 
     void nonAdminBackup(AdmissionRequest request, ClusterView view, Findings findings) {
         JsonNode spec = Fields.at(request.object(), "spec", "backupSpec");
+        if (config.trusted(request.username()) && !Fields.label(request.object(), NAB_SYNCED_FROM).isEmpty()) {
+            // the controller copies the spec of a Velero Backup found in a bucket: the data exists, but the location
+            // it names must still be this namespace's own (the bucket content, hence the namespace, is tenant-written)
+            backupSpecs.syncedStorageLocation(spec, "spec.backupSpec", request.namespace(), view, findings);
+            return;
+        }
         if (!spec.isObject()) {
             findings.deny("spec.backupSpec", "is required: set storageLocation to your NonAdminBackupStorageLocation");
             return;

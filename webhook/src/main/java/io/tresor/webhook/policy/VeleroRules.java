@@ -6,6 +6,7 @@ import static io.tresor.webhook.policy.OadpNames.NAB_ORIGIN_NAMESPACE;
 import static io.tresor.webhook.policy.OadpNames.NAB_ORIGIN_UUID;
 import static io.tresor.webhook.policy.OadpNames.NAR_ORIGIN_NAMESPACE;
 import static io.tresor.webhook.policy.OadpNames.NAR_ORIGIN_UUID;
+import static io.tresor.webhook.policy.OadpNames.VELERO_STORAGE_LOCATION_LABEL;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
@@ -33,6 +34,12 @@ final class VeleroRules {
 
     void backup(AdmissionRequest request, ClusterView view, Findings findings) {
         JsonNode backup = request.object();
+        // Velero's backup-sync sets the location label and copies the finished status from the bucket
+        if (config.trusted(request.username()) && !Fields.label(backup, VELERO_STORAGE_LOCATION_LABEL).isEmpty()
+                && Fields.isSet(backup, "status", "phase")) {
+            syncedBackup(backup, view, findings);
+            return;
+        }
         if (Fields.label(backup, NAB_ORIGIN_UUID).isEmpty()) {
             return;
         }
@@ -66,6 +73,44 @@ final class VeleroRules {
         } else if (!originNamespace(bsl.get()).equals(origin)) {
             findings.deny("spec.storageLocation", "location '" + location + "' belongs to tenant namespace "
                     + originNamespace(bsl.get()) + ", not to " + origin);
+        }
+    }
+
+    /**
+     * Velero's backup-sync re-creating a Backup from a bucket. Its labels and annotations are whatever the bucket holds,
+     * and a tenant writes its own bucket, so the owner of the location (not the annotation) decides whose backup it is.
+     * The default-location rule is skipped: it governs new backups, and this one exists already.
+     */
+    private void syncedBackup(JsonNode backup, ClusterView view, Findings findings) {
+        String name = Fields.text(backup, "metadata", "name");
+        String location = Fields.text(backup, "spec", "storageLocation");
+        String origin = Fields.annotation(backup, NAB_ORIGIN_NAMESPACE);
+        String remove = "; remove backups/" + name + " from the bucket of location '" + location + "'";
+        Optional<JsonNode> bsl = location.isEmpty() ? Optional.empty() : view.backupStorageLocation(location);
+        if (bsl.isEmpty()) {
+            findings.deny("spec.storageLocation", "backup-sync names location '" + location + "', which is not a "
+                    + "BackupStorageLocation in " + config.oadpNamespace() + " (or not seen yet), so the bucket's owner "
+                    + "is unknown; Velero retries on its next sync once the location is visible");
+            return;
+        }
+        if (tenantLocation(bsl.get())) {
+            String owner = originNamespace(bsl.get());
+            if (owner.isEmpty() || !owner.equals(origin)) {
+                findings.deny("metadata.annotations." + NAB_ORIGIN_NAMESPACE, "the backup was found in the bucket of "
+                        + "location '" + location + "' of " + (owner.isEmpty() ? "an unknown tenant (no "
+                        + NABSL_ORIGIN_NAMESPACE + ")" : "tenant namespace '" + owner + "'") + ", but "
+                        + (origin.isEmpty() ? "does not name that namespace" : "names namespace '" + origin + "'")
+                        + "; a tenant's bucket may only hold that tenant's own backups, so this one may have been written "
+                        + "there to reach another namespace" + remove);
+            }
+            return;
+        }
+        boolean fromTenant = !origin.isEmpty() || !Fields.label(backup, NAB_ORIGIN_UUID).isEmpty();
+        if (fromTenant && !isDefault(location, view.defaultBackupStorageLocation())) {
+            findings.deny("spec.storageLocation", "a backup of tenant namespace '" + origin + "' was found in admin "
+                    + "location '" + location + "', which is neither that namespace's own nor the default, the only "
+                    + "places the non-admin controller writes its backups" + remove + ", or drop its NAB "
+                    + "origin label and annotations there to keep it as an admin backup");
         }
     }
 
