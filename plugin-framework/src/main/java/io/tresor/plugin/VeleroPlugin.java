@@ -7,6 +7,7 @@ import io.tresor.plugin.goplugin.GoPluginServer;
 import io.tresor.plugin.goplugin.Handshake;
 import io.tresor.plugin.goplugin.StdoutGuard;
 import io.tresor.plugin.logging.JulBridge;
+import io.tresor.plugin.logging.UncaughtErrors;
 import io.tresor.plugin.logging.LogLevel;
 import io.tresor.plugin.logging.VeleroLogServiceProvider;
 import io.tresor.plugin.logging.LogSink;
@@ -153,6 +154,7 @@ public final class VeleroPlugin {
         // while the binding runs would be a stand-in whose calls SLF4J replays later, announced by plain-text
         // warning lines on stderr, which Velero cannot parse.
         LoggerFactory.getILoggerFactory();
+        Thread.setDefaultUncaughtExceptionHandler(new UncaughtErrors(LoggerFactory.getLogger(UncaughtErrors.class)));
         return flags;
     }
 
