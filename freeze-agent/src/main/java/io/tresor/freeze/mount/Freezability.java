@@ -13,7 +13,8 @@ import java.util.Set;
  * the filesystem that holds it (the node's root or /var: kubelet, CRI-O, the agent's journal),
  * so a path qualifies only if it is a mount point by two independent signs ({@code st_dev}
  * differs from its parent's, and mountinfo lists it with that device), of a local filesystem
- * type that supports freezing, on a device outside the protected set.
+ * type that supports freezing, on a device outside the protected set, and shows the whole filesystem
+ * (mountinfo root {@code /}), not a directory of one shared with other volumes.
  */
 public final class Freezability {
   /** Filesystems whose freeze is known to be safe and useful for CSI volumes. */
@@ -58,6 +59,14 @@ public final class Freezability {
     if (protectedDevices.contains(dev.get())) {
       return FreezeTarget.refused("protected-device",
           "device " + dev.get() + " holds the node's root, the pods directory or the agent's journal");
+    }
+    // FIFREEZE acts on the superblock, not on the subtree a bind mount shows: a volume that is a directory of a
+    // shared filesystem (hostpath-style provisioners, btrfs subvolumes) would stall every other tenant on it.
+    if (!top.root().equals("/")) {
+      return FreezeTarget.refused("shared-filesystem", path + " shows directory " + top.root() + " of filesystem "
+          + top.source() + " (" + dev.get() + "), not a whole filesystem: FIFREEZE would freeze every other volume"
+          + " on it, so it is not frozen (crash-consistent snapshot); for an application-consistent one, use a"
+          + " storage class that gives each volume its own filesystem, or quiesce the application with a backup hook");
     }
     return FreezeTarget.freezable(path, dev.get(), top.fsType());
   }

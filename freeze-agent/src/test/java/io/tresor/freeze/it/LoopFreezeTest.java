@@ -135,6 +135,30 @@ class LoopFreezeTest {
   }
 
   @Test
+  void aVolumeThatIsADirectoryOfASharedFilesystemIsSkippedAndNotFrozen() throws Exception {
+    // hostpath-style provisioner: one disk, each volume a directory of it bind-mounted into the pod
+    AgentFixture.Volume v = fx.volume();
+    LoopVolume disk = LoopVolume.ext4(fx.base.resolve("shared-disk-" + v.pv()));
+    try {
+      Path dir = java.nio.file.Files.createDirectories(disk.mountPoint.resolve(v.pv()));
+      java.nio.file.Files.createDirectories(v.mountPath());
+      LoopVolume.run("mount", "--bind", dir.toString(), v.mountPath().toString());
+      try {
+        LeaseStatus lease = freeze(v, "snap-shared", 5);
+        assertThat(lease.getState()).isEqualTo(io.tresor.proto.freeze.v1.LeaseState.SKIPPED);
+        assertThat(lease.getSkipCode()).as(lease.getSkipReason()).isEqualTo("shared-filesystem");
+        assertThat(LoopVolume.writable(disk.mountPoint.resolve("other-tenant.log"), 2000))
+            .as("the other volumes on the disk keep writing").isTrue();
+      } finally {
+        LoopVolume.exec("fsfreeze", "-u", v.mountPath().toString());
+        LoopVolume.exec("umount", v.mountPath().toString());
+      }
+    } finally {
+      disk.close();
+    }
+  }
+
+  @Test
   void theSnapshotHandleThawsWithin200Milliseconds() throws Exception {
     AgentFixture.Volume v = fx.volume();
     fx.mountExt4(v);

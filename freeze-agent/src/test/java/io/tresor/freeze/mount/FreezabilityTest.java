@@ -113,6 +113,19 @@ class FreezabilityTest {
   }
 
   @Test
+  void aBindMountOfADirectoryOfASharedFilesystemIsRefused() {
+    // KubeVirt hostpath-provisioner / csi-driver-host-path: the volume is /pvc-1 of one disk shared by all volumes;
+    // FIFREEZE would freeze the whole disk.
+    FakeMounts m = new FakeMounts().dev(VOL.getParent(), ROOT).dev(VOL, DISK);
+    m.mounts.add(new MountEntry(100, 1, DISK, "/csi-hostpath/pvc-1", VOL, "xfs", "/dev/sdb"));
+    FreezeTarget t = new Freezability(m, Set.of(ROOT)).decide(VOL);
+    assertThat(t.freezable()).isFalse();
+    assertThat(t.code()).isEqualTo("shared-filesystem");
+    assertThat(t.reason()).contains("/csi-hostpath/pvc-1").contains("every other volume")
+        .contains("its own filesystem");
+  }
+
+  @Test
   void protectedDevicesAreNeverFrozen() {
     FreezeTarget t = new Freezability(mountedVolume("ext4"), Set.of(ROOT, DISK)).decide(VOL);
     assertThat(t.freezable()).isFalse();
