@@ -25,6 +25,7 @@ import io.tresor.freeze.mount.DeviceNumber;
 import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.FreezeTarget;
 import io.tresor.freeze.volume.VolumePath;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,8 @@ public final class FreezeAgent {
   private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
   private final Map<String, AutoCloseable> follows = new ConcurrentHashMap<>();
   private final Set<String> found = ConcurrentHashMap.newKeySet();
+  /** Devices whose FIFREEZE timed out: done when its process is gone and the freeze can no longer take effect. */
+  private final Map<DeviceNumber, CompletableFuture<?>> unsettled = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
   public FreezeAgent(Parts parts, FreezeLedger ledger) {
@@ -178,14 +181,23 @@ public final class FreezeAgent {
           "filesystem was already frozen by someone else; tresor leaves it as it is");
     }
     if (o.result() == Result.UNCERTAIN) {
-      // A timed-out FIFREEZE may still have taken effect: thaw defensively (the journal keeps it until then).
-      Outcome thaw = p.freezer().thaw(target.mountPoint(), target.device());
-      if (thaw.result() != Result.DONE && thaw.result() != Result.NOT_FROZEN) {
-        LOG.error("thaw after uncertain freeze of {} failed: {} (kept in the journal; retrying)",
-            target.mountPoint(), thaw.detail());
-        retryThaw(target.device(), target.mountPoint());
-        return skip(request, "freeze-failed", "FIFREEZE did not complete: " + o.detail());
+      // A timed-out FIFREEZE may still take effect until its process is gone (it waits uninterruptibly for
+      // writers): thaw defensively, and until a thaw succeeds or finds it not frozen after that process ended,
+      // the journal keeps the device and the thaw is repeated.
+      DeviceNumber device = target.device();
+      Path mountPoint = target.mountPoint();
+      unsettled.put(device, o.settled());
+      // the moment the process ends its FIFREEZE has landed or failed: look again at once
+      o.settled().whenComplete((r, e) -> p.worker().execute(() -> retryNow(device, mountPoint, false)));
+      String why = "FIFREEZE did not complete in time (" + o.detail() + "), the snapshot is"
+          + " crash-consistent only; ";
+      if (!thawDevice(device, mountPoint)) {
+        return skip(request, "freeze-failed", why + "the freeze may still take effect, so tresor keeps thawing"
+            + " until it is confirmed not frozen; if it repeats, find the writer that blocks the freeze or raise"
+            + " --freeze-timeout-seconds");
       }
+      return skip(request, "freeze-failed", why + "thawed again; if it repeats, find the writer that blocks the"
+          + " freeze or raise --freeze-timeout-seconds");
     }
     // Refused or never issued: nothing is frozen by us, and nothing of anyone else's is touched.
     p.journal().remove(target.device());
@@ -255,24 +267,54 @@ public final class FreezeAgent {
   }
 
   private void thawDevice(SharedFreeze freeze) {
-    Outcome o = p.freezer().thaw(freeze.mountPoint(), freeze.device());
-    if (o.result() == Result.DONE || o.result() == Result.NOT_FROZEN) {
-      p.journal().remove(freeze.device());
-      return;
-    }
-    LOG.error("FITHAW of {} ({}) failed: {}; retrying", freeze.mountPoint(), freeze.device(), o.detail());
-    retryThaw(freeze.device(), freeze.mountPoint());
+    thawDevice(freeze.device(), freeze.mountPoint());
   }
 
-  /** Tries FITHAW again every second while no lease holds the device; the journal entry stays meanwhile. */
-  private void retryThaw(DeviceNumber device, java.nio.file.Path mountPoint) {
-    p.scheduler().schedule(() -> {
-      synchronized (lockOf(device)) {
-        if (ledger.freezeOf(device).isEmpty()) {
-          thawDevice(new SharedFreeze(device, mountPoint, now(), Set.of()));
-        }
+  /** FITHAW; true when the device is known not to be frozen by tresor any more, else a retry is scheduled. */
+  private boolean thawDevice(DeviceNumber device, Path mountPoint) {
+    return thawDevice(device, mountPoint, true);
+  }
+
+  private boolean thawDevice(DeviceNumber device, Path mountPoint, boolean retry) {
+    CompletableFuture<?> freezing = unsettled.get(device);
+    // Read before the thaw: a timed-out FIFREEZE that ends after this thaw's EINVAL leaves the filesystem frozen.
+    boolean freezeOver = freezing == null || freezing.isDone();
+    Outcome o = p.freezer().thaw(mountPoint, device);
+    if (o.result() == Result.DONE || (o.result() == Result.NOT_FROZEN && freezeOver)) {
+      if (unsettled.remove(device) != null) {
+        LOG.info("{} ({}): its timed-out FIFREEZE is settled: {}", mountPoint, device,
+            o.result() == Result.DONE ? "it had frozen the filesystem, thawed" : "it never froze the filesystem");
       }
-    }, 1, TimeUnit.SECONDS);
+      p.journal().remove(device);
+      return true;
+    }
+    if (o.result() == Result.NOT_FROZEN) {
+      LOG.warn("{} ({}) is not frozen, but its timed-out FIFREEZE is still running; kept in the journal, thawing"
+          + " again until that process is gone", mountPoint, device);
+    } else {
+      LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying", mountPoint, device, o.detail());
+    }
+    if (retry) {
+      retryThaw(device, mountPoint);
+    }
+    return false;
+  }
+
+  /** Tries FITHAW again every second while no lease holds the device and the journal still has it. */
+  private void retryThaw(DeviceNumber device, Path mountPoint) {
+    p.scheduler().schedule(() -> retryNow(device, mountPoint, true), 1, TimeUnit.SECONDS);
+  }
+
+  private void retryNow(DeviceNumber device, Path mountPoint, boolean retry) {
+    synchronized (lockOf(device)) {
+      if (ledger.freezeOf(device).isEmpty() && journaled(device)) {
+        thawDevice(device, mountPoint, retry);
+      }
+    }
+  }
+
+  private boolean journaled(DeviceNumber device) {
+    return p.journal().entries().stream().anyMatch(e -> e.device().equals(device));
   }
 
   private void expire(String leaseId) {

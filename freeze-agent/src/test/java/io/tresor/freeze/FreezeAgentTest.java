@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tresor.freeze.fs.FilesystemFreezer;
+import io.tresor.freeze.fs.FilesystemFreezer.Outcome;
+import io.tresor.freeze.fs.FilesystemFreezer.Result;
 import io.tresor.freeze.journal.FreezeJournal;
 import io.tresor.freeze.journal.JournalEntry;
 import io.tresor.freeze.kube.ClusterView;
@@ -32,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -44,20 +49,29 @@ class FreezeAgentTest {
   private static final Path MNT = new VolumePath(PODS).mountPath(UID, "pv1");
   private static final DeviceNumber DISK = new DeviceNumber(7, 0);
 
-  /** Scripted FIFREEZE results; remembers every call and what the journal held at that moment. */
+  /**
+   * Scripted FIFREEZE results on a device that is frozen or not (FITHAW answers EINVAL when not); remembers every
+   * call and what the journal held at that moment.
+   */
   final class ScriptedFreezer implements FilesystemFreezer {
-    final List<String> calls = new ArrayList<>();
-    Outcome next = Outcome.DONE;
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile Outcome next = Outcome.DONE;
+    volatile boolean frozen;
 
     @Override
     public Outcome freeze(Path mountPoint, DeviceNumber device) {
       calls.add("freeze journal=" + journal.entries().size());
+      frozen |= next.result() == Result.DONE;
       return next;
     }
 
     @Override
-    public Outcome thaw(Path mountPoint, DeviceNumber device) {
+    public synchronized Outcome thaw(Path mountPoint, DeviceNumber device) {
       calls.add("thaw");
+      if (!frozen) {
+        return new Outcome(Result.NOT_FROZEN, "FITHAW failed: errno 22");
+      }
+      frozen = false;
       return Outcome.DONE;
     }
   }
@@ -159,6 +173,51 @@ class FreezeAgentTest {
     assertThat(agent.freeze(request("r1")).skipCode()).isEqualTo("freeze-failed");
     assertThat(freezer.calls).containsExactly("freeze journal=1", "thaw");
     assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void anUncertainFreezeThatLandsAfterTheDefensiveThawIsStillThawed() throws Exception {
+    // fsfreeze -f timed out and was killed, but its FIFREEZE still waits for writers: the thaw finds nothing frozen
+    CompletableFuture<Void> freezeProcess = new CompletableFuture<>();
+    freezer.next = new Outcome(Result.UNCERTAIN, "fsfreeze -f timed out", freezeProcess);
+    FreezeLease lease = agent.freeze(request("r1"));
+    assertThat(lease.skipCode()).isEqualTo("freeze-failed");
+    assertThat(lease.skipReason()).contains("keeps thawing").contains("--freeze-timeout-seconds");
+    assertThat(freezer.calls).containsExactly("freeze journal=1", "thaw");
+    assertThat(journal.entries()).as("EINVAL is no proof while the freeze runs").extracting(JournalEntry::device)
+        .containsExactly(DISK);
+    // the writers drain: FIFREEZE lands, then the killed process exits
+    freezer.frozen = true;
+    freezeProcess.complete(null);
+    awaitTrue(() -> !freezer.frozen && journal.entries().isEmpty(), 500);
+  }
+
+  @Test
+  void anUncertainFreezeIsThawedByTheRetriesWhileItsProcessHangsAndForgottenOnlyAfterItEnded() throws Exception {
+    CompletableFuture<Void> freezeProcess = new CompletableFuture<>();
+    freezer.next = new Outcome(Result.UNCERTAIN, "fsfreeze -f timed out", freezeProcess);
+    agent.freeze(request("r1"));
+    freezer.frozen = true;    // landed; the process has not been reaped yet
+    awaitTrue(() -> !freezer.frozen, 2500);
+    // thawed, and that thaw settles it: nothing more to do
+    awaitTrue(() -> journal.entries().isEmpty(), 500);
+
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    freezer.next = new Outcome(Result.UNCERTAIN, "fsfreeze -f timed out", second);
+    agent.freeze(request("r2"));
+    Thread.sleep(1200);       // retries keep finding it not frozen: kept while the process runs
+    assertThat(journal.entries()).hasSize(1);
+    second.complete(null);    // it ended without freezing
+    awaitTrue(() -> journal.entries().isEmpty(), 500);
+    assertThat(freezer.frozen).isFalse();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A child process keeps the JVM out of ioctl plumbing and lets a hung FIFREEZE (it syncs dirty
  * data first) be abandoned after the deadline; the caller then treats the freeze as failed and
- * thaws defensively. Errors are recognised from strerror text under {@code LC_ALL=C}. It cannot
- * check the device between the caller's check and the ioctl; {@link IoctlFreezer} can.
+ * thaws defensively until the killed child is gone ({@code Outcome.settled()}). Errors are
+ * recognised from strerror text under {@code LC_ALL=C}. It cannot check the device between the
+ * caller's check and the ioctl; {@link IoctlFreezer} can.
  */
 public final class FsfreezeCommand implements FilesystemFreezer {
   private final String executable;
@@ -56,15 +57,18 @@ public final class FsfreezeCommand implements FilesystemFreezer {
     try {
       p.getOutputStream().close();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // SIGKILL only lands when the ioctl returns: until the child is gone its FIFREEZE can still take effect.
         p.destroyForcibly();
-        return new Outcome(Result.UNCERTAIN, executable + " " + flag + " timed out after " + timeout.toMillis() + " ms");
+        boolean gone = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new Outcome(Result.UNCERTAIN, executable + " " + flag + " timed out after " + timeout.toMillis()
+            + " ms" + (gone ? "" : "; killed, but still inside the ioctl"), p.onExit());
       }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return p.exitValue() == 0 ? Outcome.DONE : new Outcome(Result.FAILED, out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
-      return new Outcome(Result.UNCERTAIN, "interrupted while " + executable + " " + flag + " ran");
+      return new Outcome(Result.UNCERTAIN, "interrupted while " + executable + " " + flag + " ran", p.onExit());
     } catch (IOException e) {
       return new Outcome(Result.UNCERTAIN, e.getMessage());
     }

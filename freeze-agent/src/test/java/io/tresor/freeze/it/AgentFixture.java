@@ -30,12 +30,15 @@ final class AgentFixture implements AutoCloseable {
     this(null);
   }
 
-  /** @param journal where the agent keeps its journal (null: a temp dir) */
-  AgentFixture(Path journal) throws IOException {
+  /**
+   * @param journal where the agent keeps its journal (null: a temp dir)
+   * @param extra more agent flags
+   */
+  AgentFixture(Path journal, String... extra) throws IOException {
     base = Files.createTempDirectory("tresor-freeze-it-");
     podsDir = base.resolve("pods");
     Files.createDirectories(podsDir);
-    agent = AgentServer.start(config(podsDir, journal != null ? journal : base.resolve("state/journal")),
+    agent = AgentServer.start(config(podsDir, journal != null ? journal : base.resolve("state/journal"), extra),
         cluster.client);
     velero = new FreezerClient(agent.grpcPort(), MockCluster.VELERO_TOKEN);
   }
