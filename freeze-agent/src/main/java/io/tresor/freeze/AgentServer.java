@@ -100,7 +100,7 @@ public final class AgentServer implements AutoCloseable {
     ExecutorService worker = Executors.newCachedThreadPool(r -> daemon(r, "agent-worker"));
     KubeClusterView cluster = new KubeClusterView(client, c.nodeName());
     FreezeAgent agent = new FreezeAgent(new FreezeAgent.Parts(new VolumePath(c.kubeletPodsDir()),
-        new Freezability(mounts, protectedDevices), freezer, journal, cluster,
+        new Freezability(mounts, protectedDevices), mounts, freezer, journal, cluster,
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client, c.groupSnapshotVersion()),
         new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker), ledger);
 

@@ -24,6 +24,8 @@ import io.tresor.freeze.metrics.FreezeMetrics;
 import io.tresor.freeze.mount.DeviceNumber;
 import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.FreezeTarget;
+import io.tresor.freeze.mount.MountEntry;
+import io.tresor.freeze.mount.MountTable;
 import io.tresor.freeze.volume.VolumePath;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +56,7 @@ public final class FreezeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(FreezeAgent.class);
 
   /** The collaborators, grouped to keep the constructor readable. */
-  public record Parts(VolumePath volumePath, Freezability freezability, FilesystemFreezer freezer,
+  public record Parts(VolumePath volumePath, Freezability freezability, MountTable mounts, FilesystemFreezer freezer,
                       FreezeJournal journal, ClusterView cluster, VolumeEligibility eligibility,
                       SnapshotWatch watch, SnapshotEvents events, FreezeMetrics metrics, Clock clock,
                       ScheduledExecutorService scheduler, ExecutorService worker) {}
@@ -149,6 +151,12 @@ public final class FreezeAgent {
       }
       if (ledger.freezeOf(target.device()).isPresent()) {
         lease = ledger.addShared(FreezeLease.frozen(request, target.device(), target.mountPoint(), true, now()));
+      } else if (journaled(target.device())) {
+        // An earlier freeze of ours whose thaw is not confirmed: freezing again would overwrite its journal entry,
+        // and the EBUSY that its still-frozen filesystem answers would delete it.
+        return skip(request, "thaw-pending", "tresor's earlier freeze of this filesystem (device " + target.device()
+            + ") is not confirmed thawed yet and is being retried (see the agent's log); not frozen again, the"
+            + " snapshot is crash-consistent; retry the backup once the agent has thawed it");
       } else {
         p.journal().record(new JournalEntry(target.device(), target.mountPoint(), now()));
         t2 = System.nanoTime();
@@ -185,13 +193,13 @@ public final class FreezeAgent {
       // writers): thaw defensively, and until a thaw succeeds or finds it not frozen after that process ended,
       // the journal keeps the device and the thaw is repeated.
       DeviceNumber device = target.device();
-      Path mountPoint = target.mountPoint();
+      List<Path> mountPoints = List.of(target.mountPoint());
       unsettled.put(device, o.settled());
       // the moment the process ends its FIFREEZE has landed or failed: look again at once
-      o.settled().whenComplete((r, e) -> p.worker().execute(() -> retryNow(device, mountPoint, false)));
+      o.settled().whenComplete((r, e) -> p.worker().execute(() -> retryNow(device, mountPoints, false)));
       String why = "FIFREEZE did not complete in time (" + o.detail() + "), the snapshot is"
           + " crash-consistent only; ";
-      if (!thawDevice(device, mountPoint)) {
+      if (!thawDevice(device, mountPoints)) {
         return skip(request, "freeze-failed", why + "the freeze may still take effect, so tresor keeps thawing"
             + " until it is confirmed not frozen; if it repeats, find the writer that blocks the freeze or raise"
             + " --freeze-timeout-seconds");
@@ -267,19 +275,20 @@ public final class FreezeAgent {
   }
 
   private void thawDevice(SharedFreeze freeze) {
-    thawDevice(freeze.device(), freeze.mountPoint());
+    thawDevice(freeze.device(), List.copyOf(freeze.mountPoints()));
   }
 
   /** FITHAW; true when the device is known not to be frozen by tresor any more, else a retry is scheduled. */
-  private boolean thawDevice(DeviceNumber device, Path mountPoint) {
-    return thawDevice(device, mountPoint, true);
+  private boolean thawDevice(DeviceNumber device, List<Path> mountPoints) {
+    return thawDevice(device, mountPoints, true);
   }
 
-  private boolean thawDevice(DeviceNumber device, Path mountPoint, boolean retry) {
+  private boolean thawDevice(DeviceNumber device, List<Path> mountPoints, boolean retry) {
     CompletableFuture<?> freezing = unsettled.get(device);
     // Read before the thaw: a timed-out FIFREEZE that ends after this thaw's EINVAL leaves the filesystem frozen.
     boolean freezeOver = freezing == null || freezing.isDone();
-    Outcome o = p.freezer().thaw(mountPoint, device);
+    Outcome o = thawThroughAnyMount(device, mountPoints);
+    Path mountPoint = mountPoints.get(0);
     if (o.result() == Result.DONE || (o.result() == Result.NOT_FROZEN && freezeOver)) {
       if (unsettled.remove(device) != null) {
         LOG.info("{} ({}): its timed-out FIFREEZE is settled: {}", mountPoint, device,
@@ -292,23 +301,58 @@ public final class FreezeAgent {
       LOG.warn("{} ({}) is not frozen, but its timed-out FIFREEZE is still running; kept in the journal, thawing"
           + " again until that process is gone", mountPoint, device);
     } else {
-      LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying", mountPoint, device, o.detail());
+      LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying every second; if it persists, thaw it"
+          + " by hand (fsfreeze -u on any mount of the device)", mountPoint, device, o.detail());
     }
     if (retry) {
-      retryThaw(device, mountPoint);
+      retryThaw(device, mountPoints);
     }
     return false;
   }
 
-  /** Tries FITHAW again every second while no lease holds the device and the journal still has it. */
-  private void retryThaw(DeviceNumber device, Path mountPoint) {
-    p.scheduler().schedule(() -> retryNow(device, mountPoint, true), 1, TimeUnit.SECONDS);
+  /**
+   * FITHAW through the first path that works and is on the device now: the holders' mounts, then every other
+   * mount of the device (another pod's bind mount, the kubelet's global mount). A pod deleted during the freeze
+   * takes its mount with it while the superblock stays frozen; its path may then be a plain directory of another
+   * filesystem, where a thaw would answer EINVAL for the wrong superblock.
+   */
+  private Outcome thawThroughAnyMount(DeviceNumber device, List<Path> mountPoints) {
+    List<Path> tried = new ArrayList<>();
+    Outcome last = null;
+    for (Path path : mountPoints) {
+      if (!tried.contains(path) && p.mounts().deviceOf(path).filter(device::equals).isPresent()) {
+        tried.add(path);
+        last = p.freezer().thaw(path, device);
+        if (last.result() != Result.FAILED && last.result() != Result.UNCERTAIN) {
+          return last;
+        }
+      }
+    }
+    for (MountEntry m : p.mounts().mounts()) {
+      Path path = m.mountPoint();
+      if (m.device().equals(device) && !tried.contains(path)
+          && p.mounts().deviceOf(path).filter(device::equals).isPresent()) {
+        tried.add(path);
+        LOG.info("thawing {} through {}: {} is not on it any more or its FITHAW failed", device, path, mountPoints);
+        last = p.freezer().thaw(path, device);
+        if (last.result() != Result.FAILED && last.result() != Result.UNCERTAIN) {
+          return last;
+        }
+      }
+    }
+    return last != null ? last
+        : new Outcome(Result.FAILED, "no mount of device " + device + " is visible (was " + mountPoints + ")");
   }
 
-  private void retryNow(DeviceNumber device, Path mountPoint, boolean retry) {
+  /** Tries FITHAW again every second while no lease holds the device and the journal still has it. */
+  private void retryThaw(DeviceNumber device, List<Path> mountPoints) {
+    p.scheduler().schedule(() -> retryNow(device, mountPoints, true), 1, TimeUnit.SECONDS);
+  }
+
+  private void retryNow(DeviceNumber device, List<Path> mountPoints, boolean retry) {
     synchronized (lockOf(device)) {
       if (ledger.freezeOf(device).isEmpty() && journaled(device)) {
-        thawDevice(device, mountPoint, retry);
+        thawDevice(device, mountPoints, retry);
       }
     }
   }

@@ -48,6 +48,8 @@ class FreezeAgentTest {
   private static final Path PODS = Path.of("/pods");
   private static final Path MNT = new VolumePath(PODS).mountPath(UID, "pv1");
   private static final DeviceNumber DISK = new DeviceNumber(7, 0);
+  private static final DeviceNumber ROOT = new DeviceNumber(253, 0);
+  private static final Path GLOBAL = Path.of("/plugins/kubernetes.io/csi/ebs.csi.aws.com/x/globalmount");
 
   /**
    * Scripted FIFREEZE results on a device that is frozen or not (FITHAW answers EINVAL when not); remembers every
@@ -57,6 +59,7 @@ class FreezeAgentTest {
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Outcome next = Outcome.DONE;
     volatile boolean frozen;
+    volatile boolean thawFails;
 
     @Override
     public Outcome freeze(Path mountPoint, DeviceNumber device) {
@@ -68,6 +71,12 @@ class FreezeAgentTest {
     @Override
     public synchronized Outcome thaw(Path mountPoint, DeviceNumber device) {
       calls.add("thaw");
+      if (!mounts.deviceOf(mountPoint).orElseThrow().equals(device)) {
+        return new Outcome(Result.FAILED, mountPoint + " is now on another device; refusing FITHAW");
+      }
+      if (thawFails) {
+        return new Outcome(Result.FAILED, "FITHAW failed: errno 5");
+      }
       if (!frozen) {
         return new Outcome(Result.NOT_FROZEN, "FITHAW failed: errno 22");
       }
@@ -97,26 +106,32 @@ class FreezeAgentTest {
 
   private final MemoryJournal journal = new MemoryJournal();
   private final ScriptedFreezer freezer = new ScriptedFreezer();
+  private final FakeMounts mounts = new FakeMounts();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final FreezeAgent agent = agent();
 
+  /** The volume mounted at MNT; tests add and remove mounts of DISK (other paths are on the node's root). */
+  final class FakeMounts implements MountTable {
+    final List<MountEntry> mounts = new CopyOnWriteArrayList<>(
+        List.of(new MountEntry(100, 1, DISK, "/", MNT, "ext4", "/dev/loop0")));
+
+    @Override
+    public List<MountEntry> mounts() {
+      return List.copyOf(mounts);
+    }
+
+    @Override
+    public Optional<DeviceNumber> deviceOf(Path path) {
+      return Optional.of(mounts.stream().anyMatch(m -> m.mountPoint().equals(path)) ? DISK : ROOT);
+    }
+
+    @Override
+    public boolean isDirectory(Path path) {
+      return true;
+    }
+  }
+
   private FreezeAgent agent() {
-    MountTable mounts = new MountTable() {
-      @Override
-      public List<MountEntry> mounts() {
-        return List.of(new MountEntry(100, 1, DISK, "/", MNT, "ext4", "/dev/loop0"));
-      }
-
-      @Override
-      public Optional<DeviceNumber> deviceOf(Path path) {
-        return Optional.of(path.equals(MNT) ? DISK : new DeviceNumber(253, 0));
-      }
-
-      @Override
-      public boolean isDirectory(Path path) {
-        return true;
-      }
-    };
     ClusterView cluster = new ClusterView() {
       @Override
       public Optional<PodFacts> pod(String namespace, String uid) {
@@ -129,8 +144,8 @@ class FreezeAgentTest {
       }
     };
     FreezeLedger ledger = new FreezeLedger(100);
-    return new FreezeAgent(new FreezeAgent.Parts(new VolumePath(PODS), new Freezability(mounts, Set.of()), freezer,
-        journal, cluster, new VolumeEligibility("node-a", Set.of()), (ref, pvc, at, l) -> () -> { },
+    return new FreezeAgent(new FreezeAgent.Parts(new VolumePath(PODS), new Freezability(mounts, Set.of()), mounts,
+        freezer, journal, cluster, new VolumeEligibility("node-a", Set.of()), (ref, pvc, at, l) -> () -> { },
         SnapshotEvents.NONE, new FreezeMetrics(new SimpleMeterRegistry(), () -> ledger.active().size()),
         Clock.systemUTC(), scheduler, Executors.newCachedThreadPool()), ledger);
   }
@@ -218,6 +233,32 @@ class FreezeAgentTest {
       Thread.sleep(5);
     }
     assertThat(condition.getAsBoolean()).isTrue();
+  }
+
+  @Test
+  void aFreezeWhosePodMountIsGoneIsThawedThroughAnotherMountOfTheDevice() throws Exception {
+    mounts.mounts.add(new MountEntry(90, 1, DISK, "/", GLOBAL, "ext4", "/dev/loop0"));
+    agent.freeze(request("r1"));
+    // the pod is deleted while frozen: its bind mount goes, the superblock stays frozen behind the global mount
+    mounts.mounts.removeIf(m -> m.mountPoint().equals(MNT));
+    agent.thaw("r1", ThawCause.THAW_CALL);
+    assertThat(freezer.frozen).isFalse();
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void aLaterFreezeOfTheDeviceNeverTakesOverAJournalEntryItDidNotCreate() {
+    agent.freeze(request("r1"));
+    freezer.thawFails = true;
+    agent.thaw("r1", ThawCause.THAW_CALL);
+    JournalEntry pending = journal.entries().get(0);
+    // still frozen by tresor, thaw being retried: the kernel would answer EBUSY to a new FIFREEZE
+    freezer.next = new Outcome(Result.ALREADY_FROZEN, "FIFREEZE failed: errno 16");
+    FreezeLease second = agent.freeze(request("r2"));
+    assertThat(second.skipCode()).isEqualTo("thaw-pending");
+    assertThat(second.skipReason()).contains("retry the backup");
+    assertThat(journal.entries()).containsExactly(pending);
+    assertThat(freezer.calls).filteredOn(c -> c.startsWith("freeze")).as("no second FIFREEZE").hasSize(1);
   }
 
   @Test

@@ -21,8 +21,12 @@ import java.util.function.UnaryOperator;
  * (bounded) so that Status and an idempotent Thaw can still report how they ended.
  */
 public final class FreezeLedger {
-  /** A physical freeze tresor holds on one device. */
-  public record SharedFreeze(DeviceNumber device, Path mountPoint, Instant frozenAt, Set<String> holders) {}
+  /**
+   * A physical freeze tresor holds on one device. {@code mountPoints}: every holder's mount, first holder's first
+   * (any of them can thaw it when another pod's mount is gone).
+   */
+  public record SharedFreeze(DeviceNumber device, Path mountPoint, Instant frozenAt, Set<String> holders,
+                             Set<Path> mountPoints) {}
 
   /** The result of ending a lease: the ended lease, and the device to thaw if it was the last holder. */
   public record Release(FreezeLease lease, Optional<SharedFreeze> thawNeeded) {}
@@ -76,7 +80,10 @@ public final class FreezeLedger {
     }
     Set<String> holders = new LinkedHashSet<>();
     holders.add(lease.id());
-    freezes.put(lease.device(), new SharedFreeze(lease.device(), lease.mountPoint(), lease.frozenAt(), holders));
+    Set<Path> mountPoints = new LinkedHashSet<>();
+    mountPoints.add(lease.mountPoint());
+    freezes.put(lease.device(), new SharedFreeze(lease.device(), lease.mountPoint(), lease.frozenAt(), holders,
+        mountPoints));
     active.put(lease.id(), lease);
     return lease;
   }
@@ -89,6 +96,7 @@ public final class FreezeLedger {
       throw new IllegalStateException("device " + lease.device() + " is not frozen by tresor");
     }
     freeze.holders().add(lease.id());
+    freeze.mountPoints().add(lease.mountPoint());
     active.put(lease.id(), lease);
     return lease;
   }

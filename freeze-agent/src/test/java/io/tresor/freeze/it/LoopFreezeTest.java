@@ -159,6 +159,29 @@ class LoopFreezeTest {
   }
 
   @Test
+  void aFreezeWhosePodMountWentAwayIsThawedThroughTheGlobalMount() throws Exception {
+    AgentFixture.Volume v = fx.volume();
+    LoopVolume global = LoopVolume.ext4(fx.base.resolve("globalmount-" + v.pv()));
+    try {
+      java.nio.file.Files.createDirectories(v.mountPath());
+      LoopVolume.run("mount", "--bind", global.mountPoint.toString(), v.mountPath().toString());
+      LeaseStatus lease = freeze(v, "snap-pod-gone", 60);
+      assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(io.tresor.proto.freeze.v1.LeaseState.FROZEN);
+      CompletableFuture<Void> blocked = LoopVolume.write(global.mountPoint.resolve("f"));
+      // the pod is deleted during the freeze: the kubelet unmounts its bind mount, the superblock stays frozen
+      LoopVolume.run("umount", "-l", v.mountPath().toString());
+      Thread.sleep(200);
+      assertThat(blocked).as("still frozen behind the global mount").isNotDone();
+      fx.velero.thaw(lease.getLeaseId());
+      blocked.get(5, TimeUnit.SECONDS);
+      assertThat(global.thawIfFrozen()).as("nothing left frozen").isFalse();
+    } finally {
+      LoopVolume.exec("umount", "-l", v.mountPath().toString());
+      global.close();
+    }
+  }
+
+  @Test
   void theSnapshotHandleThawsWithin200Milliseconds() throws Exception {
     AgentFixture.Volume v = fx.volume();
     fx.mountExt4(v);
