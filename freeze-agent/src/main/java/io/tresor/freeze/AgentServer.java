@@ -145,8 +145,8 @@ public final class AgentServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    // waits for Freezes under way (they may be inside FIFREEZE) and thaws them too
     agent.thawAll(ThawCause.SHUTDOWN);
-    LOG.info("shutdown: every freeze thawed");
     server.shutdown();
     try {
       server.awaitTermination(2, TimeUnit.SECONDS);
@@ -154,6 +154,9 @@ public final class AgentServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     server.shutdownNow();
+    // once more while the lease timer and workers still run: nothing frozen by this process may outlive it
+    agent.thawAll(ThawCause.SHUTDOWN);
+    LOG.info("shutdown: every freeze thawed");
     metrics.close();
     cluster.close();
     scheduler.shutdownNow();

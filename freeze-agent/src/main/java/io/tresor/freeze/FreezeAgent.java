@@ -38,10 +38,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FreezeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(FreezeAgent.class);
+  /** How long shutdown waits for freezes under way (the DaemonSet's grace period is 30 s). */
+  static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
 
   /** The collaborators, grouped to keep the constructor readable. */
   public record Parts(VolumePath volumePath, Freezability freezability, MountTable mounts, FilesystemFreezer freezer,
@@ -71,6 +76,7 @@ public final class FreezeAgent {
   /** Devices whose FIFREEZE timed out: done when its process is gone and the freeze can no longer take effect. */
   private final Map<DeviceNumber, CompletableFuture<?>> unsettled = new ConcurrentHashMap<>();
   private volatile boolean stopping;
+  private volatile long shutdownDeadline;
 
   public FreezeAgent(Parts parts, FreezeLedger ledger) {
     this.p = parts;
@@ -172,9 +178,24 @@ public final class FreezeAgent {
     LOG.info("frozen {} ({}, {}) for {}/{} lease {} until {}{}", target.mountPoint(), target.fsType(),
         target.device(), request.namespace(), request.pvc(), lease.id(), lease.expiresAt(),
         lease.sharedFreeze() ? " (shared)" : "");
+    // A freeze that finished after shutdown began may have missed thawAll's list (it sets stopping first, this
+    // lease was added before the check): end it now.
+    if (stopping) {
+      return thaw(lease.id(), ThawCause.SHUTDOWN).orElse(lease);
+    }
     long delay = Math.max(0, Duration.between(now(), lease.expiresAt()).toMillis());
-    timers.put(lease.id(), p.scheduler().schedule(() -> expire(lease.id()), delay, TimeUnit.MILLISECONDS));
-    p.worker().execute(() -> follow(lease));
+    try {
+      timers.put(lease.id(), p.scheduler().schedule(() -> expire(lease.id()), delay, TimeUnit.MILLISECONDS));
+    } catch (RejectedExecutionException e) {
+      // no timer, no guaranteed end: never keep such a freeze
+      LOG.error("cannot schedule the end of lease {} ({}): thawing at once", lease.id(), e.toString());
+      return thaw(lease.id(), ThawCause.SHUTDOWN).orElse(lease);
+    }
+    try {
+      p.worker().execute(() -> follow(lease));
+    } catch (RejectedExecutionException e) {
+      LOG.warn("cannot watch the snapshot of lease {} ({}); the lease timer will thaw", lease.id(), e.toString());
+    }
     p.events().normal(lease.snapshot(), request.pvc(), "Frozen",
         "Filesystem of PVC " + request.pvc() + " frozen for the snapshot cut (lease " + request.lease().toSeconds()
             + " s)");
@@ -196,7 +217,13 @@ public final class FreezeAgent {
       List<Path> mountPoints = List.of(target.mountPoint());
       unsettled.put(device, o.settled());
       // the moment the process ends its FIFREEZE has landed or failed: look again at once
-      o.settled().whenComplete((r, e) -> p.worker().execute(() -> retryNow(device, mountPoints, false)));
+      o.settled().whenComplete((r, e) -> {
+        try {
+          p.worker().execute(() -> retryNow(device, mountPoints, false));
+        } catch (RejectedExecutionException stopped) {
+          // shutting down: thawAll's journal pass looks at it
+        }
+      });
       String why = "FIFREEZE did not complete in time (" + o.detail() + "), the snapshot is"
           + " crash-consistent only; ";
       if (!thawDevice(device, mountPoints)) {
@@ -266,11 +293,61 @@ public final class FreezeAgent {
         .toList();
   }
 
-  /** SIGTERM: refuse new freezes, then thaw everything. */
+  /**
+   * SIGTERM: refuse new freezes, wait for those under way, thaw every lease, then every freeze left in the journal
+   * (failed thaws, timed-out FIFREEZEs). Waits at most {@link #SHUTDOWN_WAIT} in all, counted from the first call.
+   */
   public void thawAll(ThawCause cause) {
-    stopping = true;
+    synchronized (this) {
+      if (!stopping) {
+        shutdownDeadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        stopping = true;
+      }
+    }
+    // A Freeze past its stopping check may be inside FIFREEZE (waiting for writers): its lease must end too.
+    for (CompletableFuture<FreezeLease> f : List.copyOf(inFlight.values())) {
+      try {
+        f.get(Math.max(0, shutdownDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.error("shutdown: a Freeze is still inside FIFREEZE after {} s; it thaws itself if it completes before"
+            + " the process ends, else the journal has it for the next start", SHUTDOWN_WAIT.toSeconds());
+      } catch (ExecutionException e) {
+        // it failed: nothing frozen by it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (FreezeLease l : ledger.active()) {
       thaw(l.id(), cause);
+    }
+    for (JournalEntry e : p.journal().entries()) {
+      thawJournaled(e);
+    }
+  }
+
+  /** One last thaw of a journal entry no lease holds; what stays in the journal is thawed at the next start. */
+  private void thawJournaled(JournalEntry e) {
+    synchronized (lockOf(e.device())) {
+      if (ledger.freezeOf(e.device()).isPresent() || !journaled(e.device())) {
+        return;
+      }
+      CompletableFuture<?> freezing = unsettled.get(e.device());
+      if (freezing != null) {
+        // a timed-out FIFREEZE can still land: give it until the deadline to end, then look
+        try {
+          freezing.get(Math.max(0, shutdownDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException ignored) {
+          // thawed below as far as it can be; the journal keeps the rest
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (!thawDevice(e.device(), List.of(e.mountPoint()), false)) {
+        LOG.error("shutdown: {} ({}) could not be confirmed thawed; it stays in the journal and the next start"
+            + " thaws it; until then thaw it by hand (fsfreeze -u on any mount of the device)", e.mountPoint(),
+            e.device());
+      }
     }
   }
 
@@ -346,7 +423,12 @@ public final class FreezeAgent {
 
   /** Tries FITHAW again every second while no lease holds the device and the journal still has it. */
   private void retryThaw(DeviceNumber device, List<Path> mountPoints) {
-    p.scheduler().schedule(() -> retryNow(device, mountPoints, true), 1, TimeUnit.SECONDS);
+    try {
+      p.scheduler().schedule(() -> retryNow(device, mountPoints, true), 1, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.error("cannot schedule another FITHAW of {} ({}): shutting down; the journal keeps it for the next start",
+          device, e.toString());
+    }
   }
 
   private void retryNow(DeviceNumber device, List<Path> mountPoints, boolean retry) {

@@ -36,15 +36,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The agent's decisions around the ioctl, with fakes for every edge (no root, no cluster). */
 class FreezeAgentTest {
   private static final String UID = "0f4c7a1e-3b2d-4c5e-9f60-7a8b9c0d1e2f";
+  private static final String UID2 = "1a2b3c4d-3b2d-4c5e-9f60-7a8b9c0d1e2f";
   private static final Path PODS = Path.of("/pods");
   private static final Path MNT = new VolumePath(PODS).mountPath(UID, "pv1");
   private static final DeviceNumber DISK = new DeviceNumber(7, 0);
@@ -58,13 +63,24 @@ class FreezeAgentTest {
   final class ScriptedFreezer implements FilesystemFreezer {
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Outcome next = Outcome.DONE;
-    volatile boolean frozen;
+    final Set<DeviceNumber> frozen = ConcurrentHashMap.newKeySet();
     volatile boolean thawFails;
+    /** When set, FIFREEZE waits for it (writers that do not drain). */
+    volatile CountDownLatch writersDrained;
 
     @Override
     public Outcome freeze(Path mountPoint, DeviceNumber device) {
       calls.add("freeze journal=" + journal.entries().size());
-      frozen |= next.result() == Result.DONE;
+      if (writersDrained != null) {
+        try {
+          writersDrained.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      if (next.result() == Result.DONE) {
+        frozen.add(device);
+      }
       return next;
     }
 
@@ -77,11 +93,7 @@ class FreezeAgentTest {
       if (thawFails) {
         return new Outcome(Result.FAILED, "FITHAW failed: errno 5");
       }
-      if (!frozen) {
-        return new Outcome(Result.NOT_FROZEN, "FITHAW failed: errno 22");
-      }
-      frozen = false;
-      return Outcome.DONE;
+      return frozen.remove(device) ? Outcome.DONE : new Outcome(Result.NOT_FROZEN, "FITHAW failed: errno 22");
     }
   }
 
@@ -122,7 +134,8 @@ class FreezeAgentTest {
 
     @Override
     public Optional<DeviceNumber> deviceOf(Path path) {
-      return Optional.of(mounts.stream().anyMatch(m -> m.mountPoint().equals(path)) ? DISK : ROOT);
+      return Optional.of(mounts.stream().filter(m -> m.mountPoint().equals(path)).map(MountEntry::device)
+          .reduce((first, top) -> top).orElse(ROOT));
     }
 
     @Override
@@ -202,9 +215,9 @@ class FreezeAgentTest {
     assertThat(journal.entries()).as("EINVAL is no proof while the freeze runs").extracting(JournalEntry::device)
         .containsExactly(DISK);
     // the writers drain: FIFREEZE lands, then the killed process exits
-    freezer.frozen = true;
+    freezer.frozen.add(DISK);
     freezeProcess.complete(null);
-    awaitTrue(() -> !freezer.frozen && journal.entries().isEmpty(), 500);
+    awaitTrue(() -> freezer.frozen.isEmpty() && journal.entries().isEmpty(), 500);
   }
 
   @Test
@@ -212,8 +225,8 @@ class FreezeAgentTest {
     CompletableFuture<Void> freezeProcess = new CompletableFuture<>();
     freezer.next = new Outcome(Result.UNCERTAIN, "fsfreeze -f timed out", freezeProcess);
     agent.freeze(request("r1"));
-    freezer.frozen = true;    // landed; the process has not been reaped yet
-    awaitTrue(() -> !freezer.frozen, 2500);
+    freezer.frozen.add(DISK);    // landed; the process has not been reaped yet
+    awaitTrue(() -> freezer.frozen.isEmpty(), 2500);
     // thawed, and that thaw settles it: nothing more to do
     awaitTrue(() -> journal.entries().isEmpty(), 500);
 
@@ -224,7 +237,7 @@ class FreezeAgentTest {
     assertThat(journal.entries()).hasSize(1);
     second.complete(null);    // it ended without freezing
     awaitTrue(() -> journal.entries().isEmpty(), 500);
-    assertThat(freezer.frozen).isFalse();
+    assertThat(freezer.frozen).isEmpty();
   }
 
   private static void awaitTrue(BooleanSupplier condition, long millis) throws InterruptedException {
@@ -242,7 +255,7 @@ class FreezeAgentTest {
     // the pod is deleted while frozen: its bind mount goes, the superblock stays frozen behind the global mount
     mounts.mounts.removeIf(m -> m.mountPoint().equals(MNT));
     agent.thaw("r1", ThawCause.THAW_CALL);
-    assertThat(freezer.frozen).isFalse();
+    assertThat(freezer.frozen).isEmpty();
     assertThat(journal.entries()).isEmpty();
   }
 
@@ -259,6 +272,67 @@ class FreezeAgentTest {
     assertThat(second.skipReason()).contains("retry the backup");
     assertThat(journal.entries()).containsExactly(pending);
     assertThat(freezer.calls).filteredOn(c -> c.startsWith("freeze")).as("no second FIFREEZE").hasSize(1);
+  }
+
+  @Test
+  void shutdownWaitsForAFreezeStillInsideFifreezeAndThawsIt() throws Exception {
+    freezer.writersDrained = new CountDownLatch(1);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    CompletableFuture<FreezeLease> call = CompletableFuture.supplyAsync(() -> agent.freeze(request("r1")), threads);
+    awaitTrue(() -> freezer.calls.size() == 1, 2000);
+    CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> agent.thawAll(ThawCause.SHUTDOWN), threads);
+    Thread.sleep(200);
+    freezer.writersDrained.countDown();   // FIFREEZE completes after SIGTERM
+    shutdown.get(5, TimeUnit.SECONDS);
+    call.get(5, TimeUnit.SECONDS);
+    scheduler.shutdownNow();              // what AgentServer.close does next
+    assertThat(freezer.frozen).as("left frozen when the process exits").isEmpty();
+    assertThat(agent.ledger().find("r1").orElseThrow().thawCause()).isEqualTo(ThawCause.SHUTDOWN);
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void aLeaseWhoseTimerCannotBeScheduledIsThawedAtOnce() {
+    scheduler.shutdownNow();
+    FreezeLease lease = agent.freeze(request("r1"));
+    assertThat(lease.state()).isEqualTo(LeaseState.THAWED);
+    assertThat(freezer.frozen).isEmpty();
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  @Test
+  void shutdownThawsWhatIsLeftInTheJournal() throws Exception {
+    agent.freeze(request("r1"));
+    freezer.thawFails = true;
+    agent.thaw("r1", ThawCause.THAW_CALL);
+    assertThat(journal.entries()).hasSize(1);
+    freezer.thawFails = false;
+    // a timed-out FIFREEZE of another volume that lands while the agent stops
+    DeviceNumber other = new DeviceNumber(7, 1);
+    Path otherMnt = new VolumePath(PODS).mountPath(UID2, "pv2");
+    mounts.mounts.add(new MountEntry(101, 1, other, "/", otherMnt, "ext4", "/dev/loop1"));
+    CompletableFuture<Void> freezeProcess = new CompletableFuture<>();
+    freezer.next = new Outcome(Result.UNCERTAIN, "fsfreeze -f timed out", freezeProcess);
+    assertThat(agent.freeze(new FreezeRequest("tenant", "data", "pv2", List.of(UID2),
+        new SnapshotRef("tenant", "snap2", "", "r2", "b"), Duration.ofSeconds(60))).skipCode())
+        .isEqualTo("freeze-failed");
+    scheduler.shutdownNow();              // no more retries: shutdown alone must do it
+    new Thread(() -> {
+      sleep(300);
+      freezer.frozen.add(other);
+      freezeProcess.complete(null);
+    }).start();
+    agent.thawAll(ThawCause.SHUTDOWN);
+    assertThat(freezer.frozen).isEmpty();
+    assertThat(journal.entries()).isEmpty();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -79,6 +79,27 @@ class AgentProcessTest {
   }
 
   @Test
+  void sigtermDuringAFreezeStillInsideFifreezeThawsItBeforeTheAgentExits() throws Exception {
+    try (LoopVolume.WriteHold writer = LoopVolume.holdWrite(volume.mountPoint.resolve("w"));
+         AgentProcess agent = AgentProcess.start(cluster.url(), podsDir, journal, base.resolve("agent.log"))) {
+      CompletableFuture<Void> call = CompletableFuture.runAsync(() -> freeze(agent));
+      // the journal is written just before the ioctl
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (new FileFreezeJournal(journal).entries().isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(300);
+      assertThat(call).as("Freeze waits in FIFREEZE for the writer").isNotDone();
+      agent.process.destroy();   // SIGTERM
+      Thread.sleep(500);
+      writer.release();          // FIFREEZE completes while the agent stops
+      assertThat(agent.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(volume.thawIfFrozen()).as("left frozen by the exited agent").isFalse();
+      assertThat(new FileFreezeJournal(journal).entries()).isEmpty();
+    }
+  }
+
+  @Test
   void sigtermThawsBeforeTheAgentExits() throws Exception {
     try (AgentProcess agent = AgentProcess.start(cluster.url(), podsDir, journal, base.resolve("agent.log"))) {
       LeaseStatus lease = freeze(agent);

@@ -133,6 +133,58 @@ public final class LoopVolume implements AutoCloseable {
     }
   }
 
+  /**
+   * A writer that holds the file's filesystem "being written" without writing: splice(2) from an empty pipe into
+   * the file keeps the write reference while it waits for data, so a FIFREEZE of that filesystem waits for it,
+   * uninterruptibly, until {@link WriteHold#release()}. Skips the calling test without python3 (3.10+).
+   */
+  public static WriteHold holdWrite(Path file) throws IOException {
+    Assumptions.assumeTrue(exec("python3", "-c", "import os; os.splice") == 0,
+        "SKIPPED: python3 with os.splice (3.10+) is needed to hold a filesystem's write reference");
+    Process p = new ProcessBuilder(List.of("python3", "-c", String.join("\n",
+        "import os, sys",
+        "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT)",
+        "print('holding', flush=True)",
+        "os.splice(0, fd, 4096)"), file.toString()))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+        .readLine();
+    if (!"holding".equals(line)) {
+      p.destroyForcibly();
+      throw new IOException("write holder did not start: " + line);
+    }
+    try {
+      Thread.sleep(500);   // into splice()
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new WriteHold(p);
+  }
+
+  /** See {@link #holdWrite(Path)}. */
+  public static final class WriteHold implements AutoCloseable {
+    private final Process process;
+
+    private WriteHold(Process process) {
+      this.process = process;
+    }
+
+    /** The data comes: the writer finishes and a FIFREEZE that waited for it completes. */
+    public void release() throws Exception {
+      try (var in = process.getOutputStream()) {
+        in.write("data\n".getBytes(StandardCharsets.UTF_8));
+      }
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("write holder did not finish");
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
   /** Thaws, unmounts (lazily if busy; the loop device goes with it) and deletes the image; idempotent. */
   @Override
   public void close() {
