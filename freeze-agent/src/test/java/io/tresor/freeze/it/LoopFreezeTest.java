@@ -182,7 +182,7 @@ class LoopFreezeTest {
   }
 
   @Test
-  void theSnapshotHandleThawsWithin200Milliseconds() throws Exception {
+  void theSnapshotHandleThawsLongBeforeTheLeaseEnds() throws Exception {
     AgentFixture.Volume v = fx.volume();
     fx.mountExt4(v);
     // Warm the mock API server's update path: the measured interval is the agent's, not the mock's JIT.
@@ -209,7 +209,9 @@ class LoopFreezeTest {
     System.out.println("handle written → application writes again: " + ms + " ms");
     FreezeLease ended = awaitLease(lease.getLeaseId(), l -> !l.active(), 2000);
     assertThat(ended.thawCause()).isEqualTo(ThawCause.SNAPSHOT_HANDLE);
-    assertThat(ms).as("handle → thawed").isLessThan(200);
+    // the speed target (handle → thawed) is bench/freeze.sh's thaw_after_handle_ms; here only that the handle, not
+    // the 60 s lease timer, ended the freeze
+    assertThat(ms).as("handle → thawed").isLessThan(5_000);
     assertThat(ended.consistency()).isEqualTo(io.tresor.freeze.lease.Consistency.FROZEN_AT_CUT);
     assertThat(ended.snapshotHandle()).isEqualTo("snap-0123456789abcdef");
     assertThat(ended.snapshot().uid()).isEqualTo(vs.getMetadata().getUid());

@@ -105,7 +105,8 @@ class FreezeEndpointTest {
             assertThat(lease.getState()).isEqualTo(LeaseState.THAWED);
             assertThat(lease.getThawCause()).isEqualTo(ThawCause.SNAPSHOT_HANDLE);
             assertThat(lease.getConsistency()).isEqualTo(Consistency.FROZEN_AT_CUT);
-            assertThat(thawMs).as("handle → thawed").isLessThan(1000);
+            // the handle ended it, not the lease timer; its speed is bench/freeze.sh's figure, not a test's
+            assertThat(thawMs).as("handle → thawed").isLessThan(5_000);
             assertThat(Https.get(app.adminPort(), "/metrics").body())
                     .contains("endpoint=\"freeze\"");
             long[] warm = new long[5];
