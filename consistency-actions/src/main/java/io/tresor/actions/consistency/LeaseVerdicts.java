@@ -21,7 +21,7 @@ public final class LeaseVerdicts {
    * should have happened did not: a warning.
    */
   static final Set<String> BY_DESIGN = Set.of("not-csi", "driver-not-allowed", "block-volume", "unsupported-fs",
-      "virt-launcher", "opted-out", "no-pod");
+      "shared-filesystem", "virt-launcher", "opted-out", "no-pod");
 
   private LeaseVerdicts() {}
 
