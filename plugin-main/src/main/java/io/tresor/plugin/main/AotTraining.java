@@ -69,6 +69,8 @@ final class AotTraining {
             "io.grpc.netty.shaded.io.netty.channel.unix.Errors",
             "io.grpc.netty.shaded.io.netty.channel.AbstractChannel$AbstractUnsafe$5",
             "io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler$ClosingChannelFutureListener",
+            // GOAWAY sent while go-plugin's stdio/broker streams are still open above the last known stream id
+            "io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Connection$1",
             "io.grpc.netty.shaded.io.grpc.netty.GracefulServerCloseCommand",
             "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler$GracefulShutdown",
             "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler$GracefulShutdown$1",
