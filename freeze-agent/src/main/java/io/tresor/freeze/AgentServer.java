@@ -103,6 +103,7 @@ public final class AgentServer implements AutoCloseable {
         new Freezability(mounts, protectedDevices), mounts, freezer, journal, cluster,
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client, c.groupSnapshotVersion()),
         new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker), ledger);
+    agent.resumeJournalThaws();
 
     CallerAuthenticator auth = new CallerAuthenticator(new KubeTokenReviewer(client), c.allowedServiceAccounts(),
         c.tokenCacheTtl(), Clock.systemUTC());

@@ -73,6 +73,9 @@ public final class FreezeAgent {
   private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
   private final Map<String, AutoCloseable> follows = new ConcurrentHashMap<>();
   private final Set<String> found = ConcurrentHashMap.newKeySet();
+  /** Failed FITHAWs per device since its last success: a failure is logged on the first and every 60th. */
+  private final Map<DeviceNumber, Integer> thawAttempts = new ConcurrentHashMap<>();
+  private static final int REPEATED_FAILURE_LOG_EVERY = 60;
   /** Devices whose FIFREEZE timed out: done when its process is gone and the freeze can no longer take effect. */
   private final Map<DeviceNumber, CompletableFuture<?>> unsettled = new ConcurrentHashMap<>();
   private volatile boolean stopping;
@@ -294,6 +297,18 @@ public final class FreezeAgent {
   }
 
   /**
+   * Keeps thawing, every second, what the start-up's journal recovery could not thaw (a failed FITHAW): until then
+   * Freezes of those devices are skipped as thaw-pending, and without this only the next start would try again.
+   */
+  public void resumeJournalThaws() {
+    for (JournalEntry e : p.journal().entries()) {
+      LOG.warn("{} ({}) left frozen by a previous agent could not be thawed at start; retrying every second",
+          e.mountPoint(), e.device());
+      retryThaw(e.device(), List.of(e.mountPoint()));
+    }
+  }
+
+  /**
    * SIGTERM: refuse new freezes, wait for those under way, thaw every lease, then every freeze left in the journal
    * (failed thaws, timed-out FIFREEZEs). Waits at most {@link #SHUTDOWN_WAIT} in all, counted from the first call.
    */
@@ -361,6 +376,7 @@ public final class FreezeAgent {
   }
 
   private boolean thawDevice(DeviceNumber device, List<Path> mountPoints, boolean retry) {
+    int attempt = thawAttempts.merge(device, 1, Integer::sum);
     CompletableFuture<?> freezing = unsettled.get(device);
     // Read before the thaw: a timed-out FIFREEZE that ends after this thaw's EINVAL leaves the filesystem frozen.
     boolean freezeOver = freezing == null || freezing.isDone();
@@ -372,14 +388,19 @@ public final class FreezeAgent {
             o.result() == Result.DONE ? "it had frozen the filesystem, thawed" : "it never froze the filesystem");
       }
       p.journal().remove(device);
+      thawAttempts.remove(device);
       return true;
     }
-    if (o.result() == Result.NOT_FROZEN) {
-      LOG.warn("{} ({}) is not frozen, but its timed-out FIFREEZE is still running; kept in the journal, thawing"
-          + " again until that process is gone", mountPoint, device);
-    } else {
-      LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying every second; if it persists, thaw it"
-          + " by hand (fsfreeze -u on any mount of the device)", mountPoint, device, o.detail());
+    if (attempt % REPEATED_FAILURE_LOG_EVERY == 1) {
+      // the first failure, then one line a minute: a line a second would bury everything else in the log
+      if (o.result() == Result.NOT_FROZEN) {
+        LOG.warn("{} ({}) is not frozen, but its timed-out FIFREEZE is still running; kept in the journal, thawing"
+            + " again until that process is gone", mountPoint, device);
+      } else {
+        LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying every second (attempt {}); if it"
+            + " persists, thaw it by hand (fsfreeze -u on any mount of the device)", mountPoint, device, o.detail(),
+            attempt);
+      }
     }
     if (retry) {
       retryThaw(device, mountPoints);

@@ -275,6 +275,22 @@ class FreezeAgentTest {
   }
 
   @Test
+  void whatTheStartUpRecoveryCouldNotThawIsRetriedWhileTheAgentRuns() throws Exception {
+    // left by a previous agent process; JournalRecovery's FITHAW failed at start
+    journal.record(new JournalEntry(DISK, MNT, java.time.Instant.now().minusSeconds(30)));
+    freezer.frozen.add(DISK);
+    freezer.thawFails = true;
+    agent.resumeJournalThaws();
+    assertThat(agent.freeze(request("r1")).skipCode()).isEqualTo("thaw-pending");
+    Thread.sleep(1500);
+    assertThat(freezer.calls).filteredOn("thaw"::equals).as("retried while failing").isNotEmpty();
+    freezer.thawFails = false;
+    awaitTrue(() -> journal.entries().isEmpty(), 3000);
+    assertThat(freezer.frozen).isEmpty();
+    assertThat(agent.freeze(request("r2")).skipCode()).as("frozen again once thawed").isEmpty();
+  }
+
+  @Test
   void shutdownWaitsForAFreezeStillInsideFifreezeAndThawsIt() throws Exception {
     freezer.writersDrained = new CountDownLatch(1);
     ExecutorService threads = Executors.newCachedThreadPool();
