@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -34,6 +35,12 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
             "dataprotectionapplications");
 
     private final KubernetesClient client;
+    /**
+     * For the live Secret reads: the API server calls the webhook with a 5 s timeout (webhooks.yaml), fabric8's default
+     * request timeout is 10 s. A read that gives up first leaves time to answer with a clear denial.
+     */
+    private final KubernetesClient secretReads;
+    static final int SECRET_READ_TIMEOUT_MS = 3000;
     private final String oadpNamespace;
     private final SharedIndexInformer<GenericKubernetesResource> nabsls;
     private final SharedIndexInformer<GenericKubernetesResource> nabs;
@@ -44,6 +51,9 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
     /** Creates the informers and starts them; {@link #synced()} turns true once every initial list arrived. */
     public InformerClusterView(KubernetesClient client, String oadpNamespace) {
         this.client = client;
+        // no retries either: fabric8 retries a failed request with back-off, long past the admission timeout
+        this.secretReads = client.newClient(new RequestConfigBuilder().withRequestTimeout(SECRET_READ_TIMEOUT_MS)
+                .withRequestRetryBackoffLimit(0).build()).adapt(KubernetesClient.class);
         this.oadpNamespace = oadpNamespace;
         this.nabsls = client.genericKubernetesResources(NABSL).inAnyNamespace().runnableInformer(0);
         this.nabs = client.genericKubernetesResources(NAB).inAnyNamespace().runnableInformer(0);
@@ -120,7 +130,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
 
     @Override
     public Optional<SecretFacts> secret(String namespace, String name) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        Secret secret = secretReads.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
             return Optional.empty();
         }
