@@ -33,6 +33,7 @@ final class LocationRules {
         }
         transport(spec, prefix, findings);
         refuseKms(spec, prefix, findings);
+        refuseSharedFiles(spec, prefix, findings);
         if (config.keySource() == KeySource.file) {
             tenantKeyFile(spec, prefix, namespace, findings);
         } else {
@@ -48,6 +49,7 @@ final class LocationRules {
         }
         transport(spec, "spec", findings);
         refuseKms(spec, "spec", findings);
+        refuseSharedFiles(spec, "spec", findings);
         String keySecret = Fields.text(spec, "config", KEY_SECRET_FIELD);
         String keyFile = Fields.text(spec, "config", KEY_FILE_FIELD);
         if (config.keySource() == KeySource.file) {
@@ -175,6 +177,23 @@ final class LocationRules {
             findings.deny(prefix + ".config.insecureSkipTLSVerify", "is '" + value + "', which Velero may read as true "
                     + "(only \"false\", \"0\" or no value keep TLS verification on), so the SSE-C key could be sent to an "
                     + "unverified server; remove it and set objectStorage.caCert if the store uses a private CA");
+        }
+    }
+
+    /**
+     * The AWS SDK reads the credentials entry as a shared config file with enableSharedConfig (role_arn,
+     * credential_process, sso_* then run as Velero), and credentialsFile names a file of the Velero pod, such as the
+     * admin's own credentials, which Velero 1.17 and older honour on some paths (ignored from 1.18, velero#10254).
+     */
+    private static void refuseSharedFiles(JsonNode spec, String prefix, Findings findings) {
+        if (Fields.isSet(spec, "config", "credentialsFile")) {
+            findings.deny(prefix + ".config.credentialsFile", "is a path inside the Velero pod and could point Velero "
+                    + "at the admin's credentials; remove it, the location's credential Secret is used instead");
+        }
+        if (Fields.notGoFalse(spec, "config", "enableSharedConfig")) {
+            findings.deny(prefix + ".config.enableSharedConfig", "makes Velero read the credentials as an AWS config "
+                    + "file too, whose role and process settings would run with Velero's own identity; remove it or set "
+                    + "\"false\"");
         }
     }
 
