@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * The live cluster through fabric8: informers for the tenant and Velero objects the rules look up, and a direct GET
- * for a key Secret (never cached, never logged: only labels and value lengths leave this class).
+ * for a key Secret (never cached, never logged: only labels, value lengths and credentials setting names leave
+ * this class).
  */
 public final class InformerClusterView implements ClusterView, AutoCloseable {
 
@@ -135,7 +136,8 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
             return Optional.empty();
         }
         Map<String, String> labels = secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels();
-        return Optional.of(new SecretFacts(labels, SecretLengths.of(secret.getData())));
+        return Optional.of(new SecretFacts(labels, SecretLengths.of(secret.getData()),
+                SecretLengths.settingNames(secret.getData())));
     }
 
     @Override

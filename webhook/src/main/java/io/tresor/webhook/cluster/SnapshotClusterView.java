@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * A fixed set of cluster objects (a {@code v1 List} file), for running the webhook without a cluster: local trials,
- * the load benchmark and table tests. Secret values are reduced to their lengths on load.
+ * the load benchmark and table tests. Secret values are reduced to their lengths and
+ * credentials setting names on load.
  */
 public final class SnapshotClusterView implements ClusterView {
 
@@ -55,7 +56,7 @@ public final class SnapshotClusterView implements ClusterView {
         Fields.at(secret, "metadata", "labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         Map<String, String> data = new HashMap<>();
         Fields.at(secret, "data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
-        return new SecretFacts(labels, SecretLengths.of(data));
+        return new SecretFacts(labels, SecretLengths.of(data), SecretLengths.settingNames(data));
     }
 
     private Optional<JsonNode> get(String kind, String namespace, String name) {

@@ -23,7 +23,7 @@ public interface ClusterView {
     /** A Velero Backup in the OADP namespace. */
     Optional<JsonNode> veleroBackup(String name);
 
-    /** Labels and value lengths of one Secret, read directly (never cached). */
+    /** Labels, value lengths and credentials setting names of one Secret, read directly (never cached). */
     Optional<SecretFacts> secret(String namespace, String name);
 
     DpaFacts dpa();

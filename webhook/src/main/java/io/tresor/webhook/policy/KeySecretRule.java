@@ -5,14 +5,29 @@ import static io.tresor.webhook.policy.OadpNames.KEY_SECRET_FIELD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** Keeps an SSE-C key Secret immutable while a storage location uses it: a changed key strands every older backup. */
+/**
+ * Keeps an SSE-C key Secret immutable while a storage location uses it: a changed key strands every older backup. With
+ * verifyKeySecret, a changed credentials entry must also hold only static keys, as at the location's admission.
+ */
 final class KeySecretRule {
 
     private static final String ROTATE = "to rotate, create a new Secret and a new NonAdminBackupStorageLocation, and "
             + "keep this one until its backups expire";
+
+    private final PolicyConfig config;
+
+    KeySecretRule(PolicyConfig config) {
+        this.config = config;
+    }
 
     void check(AdmissionRequest request, ClusterView view, Findings findings) {
         JsonNode old = request.oldObject();
@@ -20,7 +35,11 @@ final class KeySecretRule {
             return;
         }
         String secretName = Fields.text(old, "metadata", "name");
-        List<Use> uses = uses(view.nonAdminBackupStorageLocations(request.namespace()), secretName);
+        List<JsonNode> locations = view.nonAdminBackupStorageLocations(request.namespace());
+        if (config.verifyKeySecret() && request.operation() == Operation.UPDATE) {
+            credentials(old, request.object(), locations, secretName, findings);
+        }
+        List<Use> uses = uses(locations, secretName);
         if (uses.isEmpty()) {
             return;
         }
@@ -42,6 +61,40 @@ final class KeySecretRule {
                         + " and cannot change or be removed: older backups would become unreadable; " + ROTATE);
             }
         }
+    }
+
+    /**
+     * A location admitted with static keys must not get role or process settings by a later edit of its Secret: the
+     * controller copies the new content to Velero. Only a changed entry is judged, so an untouched one never blocks.
+     */
+    private static void credentials(JsonNode old, JsonNode now, List<JsonNode> locations, String secretName,
+            Findings findings) {
+        Map<String, Set<String>> users = new TreeMap<>();
+        for (JsonNode nabsl : locations) {
+            JsonNode credential = Fields.at(nabsl, "spec", "backupStorageLocationSpec", "credential");
+            String key = Fields.text(credential, "key");
+            if (Fields.text(credential, "name").equals(secretName) && !key.isEmpty()) {
+                users.computeIfAbsent(key, k -> new TreeSet<>()).add(Fields.text(nabsl, "metadata", "name"));
+            }
+        }
+        users.forEach((key, names) -> {
+            JsonNode value = Fields.at(now, "data", key);
+            if (!value.isTextual() || Objects.equals(Fields.at(old, "data", key), value)) {
+                return;
+            }
+            String problem;
+            try {
+                byte[] raw = Base64.getDecoder().decode(value.asText().trim());
+                problem = CredentialSettings.problem(CredentialSettings.names(raw));
+                Arrays.fill(raw, (byte) 0);
+            } catch (IllegalArgumentException e) {
+                problem = "is not base64"; // the API server refuses this before admission; fail closed anyway
+            }
+            if (!problem.isEmpty()) {
+                findings.deny("data." + key, "is the credentials entry of NonAdminBackupStorageLocation "
+                        + String.join(", ", names) + " and " + problem);
+            }
+        });
     }
 
     private static List<Use> uses(List<JsonNode> locations, String secretName) {

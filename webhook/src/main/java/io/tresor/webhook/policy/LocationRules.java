@@ -7,6 +7,7 @@ import static io.tresor.webhook.policy.OadpNames.KEY_SECRET_FIELD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import java.util.Set;
 
 /** SSE-C and transport rules for a storage location spec (tenant, controller-created or admin-owned). */
 final class LocationRules {
@@ -115,11 +116,13 @@ final class LocationRules {
             return;
         }
         if (config.verifyKeySecret() && !credential.isEmpty()) {
-            keySecretContent(namespace, ref.get(), view, field, findings);
+            keySecretContent(namespace, ref.get(), Fields.text(spec, "credential", "key"), view, prefix, findings);
         }
     }
 
-    private void keySecretContent(String namespace, KeyReference ref, ClusterView view, String field, Findings findings) {
+    private void keySecretContent(String namespace, KeyReference ref, String credentialKey, ClusterView view,
+            String prefix, Findings findings) {
+        String field = prefix + ".config." + KEY_SECRET_FIELD;
         Optional<SecretFacts> secret = view.secret(namespace, ref.secret());
         if (secret.isEmpty()) {
             findings.deny(field, "Secret " + namespace + "/" + ref.secret() + " does not exist; create it with the cloud "
@@ -137,6 +140,12 @@ final class LocationRules {
         if (!"true".equals(secret.get().labels().get(KEY_LABEL))) {
             findings.deny(field, "Secret " + ref.secret() + " must carry the label " + KEY_LABEL + "=true so its key "
                     + "cannot change under your backups; run `oc label secret " + ref.secret() + " " + KEY_LABEL + "=true`");
+        }
+        // the same read: only setting names came out of it, never values
+        String problem = CredentialSettings.problem(secret.get().settingNames().getOrDefault(credentialKey, Set.of()));
+        if (!problem.isEmpty()) {
+            findings.deny(prefix + ".credential", "the credentials entry '" + credentialKey + "' of Secret "
+                    + ref.secret() + " " + problem);
         }
     }
 

@@ -10,7 +10,7 @@ public final class TenantPolicy {
     private final OadpAllowances allowances;
     private final TenantRules tenantRules;
     private final VeleroRules veleroRules;
-    private final KeySecretRule keySecretRule = new KeySecretRule();
+    private final KeySecretRule keySecretRule;
 
     public TenantPolicy(PolicyConfig config) {
         this.config = config;
@@ -18,6 +18,7 @@ public final class TenantPolicy {
         this.allowances = new OadpAllowances();
         this.tenantRules = new TenantRules(config, locations);
         this.veleroRules = new VeleroRules(config, locations);
+        this.keySecretRule = new KeySecretRule(config);
     }
 
     public PolicyConfig config() {
