@@ -24,7 +24,6 @@ import io.tresor.freeze.metrics.FreezeMetrics;
 import io.tresor.freeze.mount.DeviceNumber;
 import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.FreezeTarget;
-import io.tresor.freeze.mount.MountEntry;
 import io.tresor.freeze.mount.MountTable;
 import io.tresor.freeze.volume.VolumePath;
 import java.nio.file.Path;
@@ -73,17 +72,15 @@ public final class FreezeAgent {
   private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
   private final Map<String, AutoCloseable> follows = new ConcurrentHashMap<>();
   private final Set<String> found = ConcurrentHashMap.newKeySet();
-  /** Failed FITHAWs per device since its last success: a failure is logged on the first and every 60th. */
-  private final Map<DeviceNumber, Integer> thawAttempts = new ConcurrentHashMap<>();
-  private static final int REPEATED_FAILURE_LOG_EVERY = 60;
-  /** Devices whose FIFREEZE timed out: done when its process is gone and the freeze can no longer take effect. */
-  private final Map<DeviceNumber, CompletableFuture<?>> unsettled = new ConcurrentHashMap<>();
+  private final DeviceThaws thaws;
   private volatile boolean stopping;
   private volatile long shutdownDeadline;
 
   public FreezeAgent(Parts parts, FreezeLedger ledger) {
     this.p = parts;
     this.ledger = ledger;
+    this.thaws = new DeviceThaws(parts.mounts(), parts.freezer(), parts.journal(), ledger, parts.scheduler(),
+        parts.worker(), this::lockOf);
   }
 
   public FreezeLedger ledger() {
@@ -160,7 +157,7 @@ public final class FreezeAgent {
       }
       if (ledger.freezeOf(target.device()).isPresent()) {
         lease = ledger.addShared(FreezeLease.frozen(request, target.device(), target.mountPoint(), true, now()));
-      } else if (journaled(target.device())) {
+      } else if (thaws.journaled(target.device())) {
         // An earlier freeze of ours whose thaw is not confirmed: freezing again would overwrite its journal entry,
         // and the EBUSY that its still-frozen filesystem answers would delete it.
         return skip(request, "thaw-pending", "tresor's earlier freeze of this filesystem (device " + target.device()
@@ -218,18 +215,10 @@ public final class FreezeAgent {
       // the journal keeps the device and the thaw is repeated.
       DeviceNumber device = target.device();
       List<Path> mountPoints = List.of(target.mountPoint());
-      unsettled.put(device, o.settled());
-      // the moment the process ends its FIFREEZE has landed or failed: look again at once
-      o.settled().whenComplete((r, e) -> {
-        try {
-          p.worker().execute(() -> retryNow(device, mountPoints, false));
-        } catch (RejectedExecutionException stopped) {
-          // shutting down: thawAll's journal pass looks at it
-        }
-      });
+      thaws.watchUncertainFreeze(device, mountPoints, o.settled());
       String why = "FIFREEZE did not complete in time (" + o.detail() + "), the snapshot is"
           + " crash-consistent only; ";
-      if (!thawDevice(device, mountPoints)) {
+      if (!thaws.thaw(device, mountPoints)) {
         return skip(request, "freeze-failed", why + "the freeze may still take effect, so tresor keeps thawing"
             + " until it is confirmed not frozen; if it repeats, find the writer that blocks the freeze or raise"
             + " --freeze-timeout-seconds");
@@ -261,7 +250,8 @@ public final class FreezeAgent {
     synchronized (lockOf(lease.get().device())) {
       release = ledger.release(leaseId, cause, now());
       if (release.isPresent() && release.get().thawNeeded().isPresent()) {
-        thawDevice(release.get().thawNeeded().get());
+        SharedFreeze freeze = release.get().thawNeeded().get();
+        thaws.thaw(freeze.device(), List.copyOf(freeze.mountPoints()));
         // the lease ends when the filesystem is writable again, not when it was decided
         Instant thawed = now();
         release = Optional.of(new Release(ledger.update(leaseId, l -> l.thawed(cause, thawed)).orElseThrow(),
@@ -304,7 +294,7 @@ public final class FreezeAgent {
     for (JournalEntry e : p.journal().entries()) {
       LOG.warn("{} ({}) left frozen by a previous agent could not be thawed at start; retrying every second",
           e.mountPoint(), e.device());
-      retryThaw(e.device(), List.of(e.mountPoint()));
+      thaws.retryEverySecond(e.device(), List.of(e.mountPoint()));
     }
   }
 
@@ -337,131 +327,8 @@ public final class FreezeAgent {
       thaw(l.id(), cause);
     }
     for (JournalEntry e : p.journal().entries()) {
-      thawJournaled(e);
+      thaws.lastThaw(e, shutdownDeadline);
     }
-  }
-
-  /** One last thaw of a journal entry no lease holds; what stays in the journal is thawed at the next start. */
-  private void thawJournaled(JournalEntry e) {
-    synchronized (lockOf(e.device())) {
-      if (ledger.freezeOf(e.device()).isPresent() || !journaled(e.device())) {
-        return;
-      }
-      CompletableFuture<?> freezing = unsettled.get(e.device());
-      if (freezing != null) {
-        // a timed-out FIFREEZE can still land: give it until the deadline to end, then look
-        try {
-          freezing.get(Math.max(0, shutdownDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException ignored) {
-          // thawed below as far as it can be; the journal keeps the rest
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (!thawDevice(e.device(), List.of(e.mountPoint()), false)) {
-        LOG.error("shutdown: {} ({}) could not be confirmed thawed; it stays in the journal and the next start"
-            + " thaws it; until then thaw it by hand (fsfreeze -u on any mount of the device)", e.mountPoint(),
-            e.device());
-      }
-    }
-  }
-
-  private void thawDevice(SharedFreeze freeze) {
-    thawDevice(freeze.device(), List.copyOf(freeze.mountPoints()));
-  }
-
-  /** FITHAW; true when the device is known not to be frozen by tresor any more, else a retry is scheduled. */
-  private boolean thawDevice(DeviceNumber device, List<Path> mountPoints) {
-    return thawDevice(device, mountPoints, true);
-  }
-
-  private boolean thawDevice(DeviceNumber device, List<Path> mountPoints, boolean retry) {
-    int attempt = thawAttempts.merge(device, 1, Integer::sum);
-    CompletableFuture<?> freezing = unsettled.get(device);
-    // Read before the thaw: a timed-out FIFREEZE that ends after this thaw's EINVAL leaves the filesystem frozen.
-    boolean freezeOver = freezing == null || freezing.isDone();
-    Outcome o = thawThroughAnyMount(device, mountPoints);
-    Path mountPoint = mountPoints.get(0);
-    if (o.result() == Result.DONE || (o.result() == Result.NOT_FROZEN && freezeOver)) {
-      if (unsettled.remove(device) != null) {
-        LOG.info("{} ({}): its timed-out FIFREEZE is settled: {}", mountPoint, device,
-            o.result() == Result.DONE ? "it had frozen the filesystem, thawed" : "it never froze the filesystem");
-      }
-      p.journal().remove(device);
-      thawAttempts.remove(device);
-      return true;
-    }
-    if (attempt % REPEATED_FAILURE_LOG_EVERY == 1) {
-      // the first failure, then one line a minute: a line a second would bury everything else in the log
-      if (o.result() == Result.NOT_FROZEN) {
-        LOG.warn("{} ({}) is not frozen, but its timed-out FIFREEZE is still running; kept in the journal, thawing"
-            + " again until that process is gone", mountPoint, device);
-      } else {
-        LOG.error("FITHAW of {} ({}) failed: {}; kept in the journal, retrying every second (attempt {}); if it"
-            + " persists, thaw it by hand (fsfreeze -u on any mount of the device)", mountPoint, device, o.detail(),
-            attempt);
-      }
-    }
-    if (retry) {
-      retryThaw(device, mountPoints);
-    }
-    return false;
-  }
-
-  /**
-   * FITHAW through the first path that works and is on the device now: the holders' mounts, then every other
-   * mount of the device (another pod's bind mount, the kubelet's global mount). A pod deleted during the freeze
-   * takes its mount with it while the superblock stays frozen; its path may then be a plain directory of another
-   * filesystem, where a thaw would answer EINVAL for the wrong superblock.
-   */
-  private Outcome thawThroughAnyMount(DeviceNumber device, List<Path> mountPoints) {
-    List<Path> tried = new ArrayList<>();
-    Outcome last = null;
-    for (Path path : mountPoints) {
-      if (!tried.contains(path) && p.mounts().deviceOf(path).filter(device::equals).isPresent()) {
-        tried.add(path);
-        last = p.freezer().thaw(path, device);
-        if (last.result() != Result.FAILED && last.result() != Result.UNCERTAIN) {
-          return last;
-        }
-      }
-    }
-    for (MountEntry m : p.mounts().mounts()) {
-      Path path = m.mountPoint();
-      if (m.device().equals(device) && !tried.contains(path)
-          && p.mounts().deviceOf(path).filter(device::equals).isPresent()) {
-        tried.add(path);
-        LOG.info("thawing {} through {}: {} is not on it any more or its FITHAW failed", device, path, mountPoints);
-        last = p.freezer().thaw(path, device);
-        if (last.result() != Result.FAILED && last.result() != Result.UNCERTAIN) {
-          return last;
-        }
-      }
-    }
-    return last != null ? last
-        : new Outcome(Result.FAILED, "no mount of device " + device + " is visible (was " + mountPoints + ")");
-  }
-
-  /** Tries FITHAW again every second while no lease holds the device and the journal still has it. */
-  private void retryThaw(DeviceNumber device, List<Path> mountPoints) {
-    try {
-      p.scheduler().schedule(() -> retryNow(device, mountPoints, true), 1, TimeUnit.SECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.error("cannot schedule another FITHAW of {} ({}): shutting down; the journal keeps it for the next start",
-          device, e.toString());
-    }
-  }
-
-  private void retryNow(DeviceNumber device, List<Path> mountPoints, boolean retry) {
-    synchronized (lockOf(device)) {
-      if (ledger.freezeOf(device).isEmpty() && journaled(device)) {
-        thawDevice(device, mountPoints, retry);
-      }
-    }
-  }
-
-  private boolean journaled(DeviceNumber device) {
-    return p.journal().entries().stream().anyMatch(e -> e.device().equals(device));
   }
 
   private void expire(String leaseId) {
