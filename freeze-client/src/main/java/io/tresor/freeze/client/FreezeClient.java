@@ -19,10 +19,15 @@ public final class FreezeClient implements AutoCloseable {
     this.calls = calls;
   }
 
-  /** A client for the cluster behind {@code client}, with the token from the config's file or the client. */
+  /**
+   * A client for the cluster behind {@code client}, with the token from the config's file or the client, over TLS
+   * when the config names a CA file.
+   *
+   * @throws IllegalArgumentException the config's CA file is missing, unreadable or empty
+   */
   public static FreezeClient create(KubernetesClient client, FreezeClientConfig config) {
-    return new FreezeClient(new AgentLocator(client, config),
-        new FreezerCalls(new ServiceAccountToken(config.tokenFile(), client.getConfiguration()), config.callTimeout()));
+    return new FreezeClient(new AgentLocator(client, config), new FreezerCalls(
+        new ServiceAccountToken(config.tokenFile(), client.getConfiguration()), config.callTimeout(), config));
   }
 
   /** The agent serving a node. */

@@ -1,8 +1,6 @@
 package io.tresor.freeze.client;
 
 import io.grpc.CallCredentials;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -21,22 +19,35 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Freezer RPCs to one agent address with the caller's bearer token and a deadline. One channel per address,
- * kept until {@link #close()}; every failure becomes an {@link AgentUnavailableException} naming the agent.
+ * kept until {@link #close()}, over TLS or plaintext as the {@link AgentTransport} says; every failure becomes an
+ * {@link AgentUnavailableException} naming the agent.
  */
 public final class FreezerCalls implements AutoCloseable {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  private static final Logger LOG = LoggerFactory.getLogger(FreezerCalls.class);
+
   private final Supplier<Optional<String>> token;
   private final Duration timeout;
+  private final AgentTransport transport;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  public FreezerCalls(Supplier<Optional<String>> token, Duration timeout) {
+  /**
+   * Calls over the transport the config asks for; a plaintext client warns once, here, not at every call.
+   *
+   * @throws IllegalArgumentException the config's CA file is missing, unreadable or empty
+   */
+  public FreezerCalls(Supplier<Optional<String>> token, Duration timeout, FreezeClientConfig config) {
     this.token = token;
     this.timeout = timeout;
+    this.transport = AgentTransport.of(config);
+    transport.plaintextWarning().ifPresent(LOG::warn);
   }
 
   public LeaseStatus freeze(AgentEndpoint agent, FreezeRequest request) throws AgentUnavailableException {
@@ -76,16 +87,18 @@ public final class FreezerCalls implements AutoCloseable {
       Status s = e.getStatus();
       throw new AgentUnavailableException(method + " on freeze agent " + agent.pod() + " (" + agent.address()
           + ", node " + agent.node() + ") failed: " + s.getCode()
-          + (s.getDescription() == null ? "" : " " + s.getDescription()), e);
+          + (s.getDescription() == null ? "" : " " + firstLine(s.getDescription())) + transport.explain(s), e);
     }
   }
 
+  // Netty appends its channel pipeline on a second line: noise in a one-line error
+  private static String firstLine(String description) {
+    int end = description.indexOf('\n');
+    return end < 0 ? description : description.substring(0, end);
+  }
+
   private ManagedChannel channel(AgentEndpoint agent) {
-    return channels.computeIfAbsent(agent.address(), a -> Grpc.newChannelBuilderForAddress(agent.host(), agent.port(),
-            InsecureChannelCredentials.create())
-        // pod IPs are reached directly, never through an HTTP(S) proxy from the environment
-        .proxyDetector(address -> null)
-        .build());
+    return channels.computeIfAbsent(agent.address(), a -> transport.channel(agent));
   }
 
   @Override

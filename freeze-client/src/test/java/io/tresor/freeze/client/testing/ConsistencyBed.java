@@ -41,13 +41,20 @@ public final class ConsistencyBed implements AutoCloseable {
   private final List<AutoCloseable> mounts = new ArrayList<>();
 
   public ConsistencyBed() throws IOException {
+    this(new String[0]);
+  }
+
+  /** A bed whose agent also gets the given flags (e.g. {@code --tls-cert=…}, {@code --tls-key=…}). */
+  public ConsistencyBed(String... agentFlags) throws IOException {
     base = Files.createTempDirectory("tresor-consistency-");
     podsDir = base.resolve("pods");
     Files.createDirectories(podsDir);
-    agent = AgentServer.start(AgentConfig.parse(new String[] {"--kubelet-pods-dir=" + podsDir,
+    List<String> flags = new ArrayList<>(List.of("--kubelet-pods-dir=" + podsDir,
         "--journal=" + base.resolve("state/journal"), "--listen-address=127.0.0.1", "--port=0", "--metrics-port=0",
         "--allowed-service-accounts=" + TestCluster.VELERO + "," + TestCluster.WEBHOOK, "--node-name=" + NODE,
-        "--csi-drivers=" + TestCluster.DRIVER, "--token-cache-seconds=0"}, Map.of()), cluster.client);
+        "--csi-drivers=" + TestCluster.DRIVER, "--token-cache-seconds=0"));
+    flags.addAll(List.of(agentFlags));
+    agent = AgentServer.start(AgentConfig.parse(flags.toArray(String[]::new), Map.of()), cluster.client);
     cluster.agentPod(NODE, agent.grpcPort());
   }
 

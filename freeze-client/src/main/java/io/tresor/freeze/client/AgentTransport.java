@@ -1,0 +1,153 @@
+package io.tresor.freeze.client;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/** How agents are dialled: TLS trusting only the configured CA bundle for a fixed server name, or plaintext. */
+final class AgentTransport {
+  private final ChannelCredentials credentials;
+  private final Path caFile;
+  private final String serverName;
+
+  private AgentTransport(ChannelCredentials credentials, Path caFile, String serverName) {
+    this.credentials = credentials;
+    this.caFile = caFile;
+    this.serverName = serverName;
+  }
+
+  /**
+   * The transport the config asks for. The CA bundle is read and parsed here, so that a broken mount fails when
+   * the client is created rather than at the first freeze of a backup.
+   *
+   * @throws IllegalArgumentException the CA file is missing, unreadable or holds no certificate
+   */
+  static AgentTransport of(FreezeClientConfig config) {
+    if (config.caFile() == null) {
+      return new AgentTransport(InsecureChannelCredentials.create(), null, null);
+    }
+    List<Certificate> cas = readBundle(config.caFile());
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      for (int i = 0; i < cas.size(); i++) {
+        store.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      // only this bundle: the JDK's public CAs have no business vouching for a pod on the cluster network
+      return new AgentTransport(TlsChannelCredentials.newBuilder().trustManager(trust.getTrustManagers()).build(),
+          config.caFile(), config.tlsServerName());
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(FreezeClientConfig.CA_FILE_ENV + "=" + config.caFile()
+          + ": cannot build a trust store from it: " + e, e);
+    }
+  }
+
+  private static List<Certificate> readBundle(Path file) {
+    String variable = FreezeClientConfig.CA_FILE_ENV + "=" + file;
+    String fix = "; mount the CA bundle (e.g. the ConfigMap annotated service.beta.openshift.io/inject-cabundle) at "
+        + "that path, or unset " + FreezeClientConfig.CA_FILE_ENV + " to call the agents in plaintext";
+    byte[] pem;
+    try {
+      pem = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(variable + ": no such file" + fix, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(variable + ": cannot read it (" + e + ")" + fix, e);
+    }
+    List<Certificate> cas;
+    try {
+      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+      cas = new ArrayList<>(x509.generateCertificates(new ByteArrayInputStream(pem)));
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(variable + ": not a PEM certificate bundle (" + e.getMessage() + ")" + fix, e);
+    }
+    if (cas.isEmpty()) {
+      throw new IllegalArgumentException(variable + ": the file holds no certificate (is the CA bundle injected yet?)"
+          + fix);
+    }
+    return cas;
+  }
+
+  boolean tls() {
+    return caFile != null;
+  }
+
+  /** The warning a plaintext client logs once, when it is created. */
+  Optional<String> plaintextWarning() {
+    return tls() ? Optional.empty() : Optional.of("freeze agent calls are plaintext: this caller's service-account "
+        + "token crosses the pod network in clear. To use TLS, give the agents a serving certificate "
+        + "(TRESOR_TLS_CERT/TRESOR_TLS_KEY) and set " + FreezeClientConfig.CA_FILE_ENV + " to the CA bundle that "
+        + "signs it (see freeze-client/README.md)");
+  }
+
+  ManagedChannel channel(AgentEndpoint agent) {
+    ManagedChannelBuilder<?> b = Grpc.newChannelBuilderForAddress(agent.host(), agent.port(), credentials)
+        // pod IPs are reached directly, never through an HTTP(S) proxy from the environment
+        .proxyDetector(address -> null);
+    if (tls()) {
+      // dialled by pod IP, but the certificate names the Service: verify that name (and send it as SNI)
+      b.overrideAuthority(serverName);
+    }
+    return b.build();
+  }
+
+  /** What the failure means for this transport (TLS trouble, a plaintext client at a TLS agent), or "". */
+  String explain(Status status) {
+    Throwable tlsFailure = find(status.getCause(), SSLException.class, CertificateException.class);
+    if (tls() && tlsFailure != null) {
+      return "; TLS handshake failed (" + rootMessage(tlsFailure) + "): the agent's certificate is not signed by "
+          + "a CA in " + FreezeClientConfig.CA_FILE_ENV + " (" + caFile + "), does not carry the server name "
+          + serverName + " (" + FreezeClientConfig.TLS_SERVER_NAME_ENV + "), or the agent does not serve TLS";
+    }
+    // a refused connection is no protocol mismatch; a TLS agent just drops a plaintext client's connection
+    boolean dropped = status.getCode() == Status.Code.UNAVAILABLE
+        && find(status.getCause(), ConnectException.class) == null;
+    if (!tls() && dropped) {
+      return "; this client speaks plaintext: if the agent serves TLS (TRESOR_TLS_CERT), set "
+          + FreezeClientConfig.CA_FILE_ENV + " to the CA bundle that signs its certificate";
+    }
+    return "";
+  }
+
+  @SafeVarargs
+  private static Throwable find(Throwable t, Class<? extends Throwable>... types) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      for (Class<? extends Throwable> type : types) {
+        if (type.isInstance(c)) {
+          return c;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
