@@ -94,8 +94,8 @@ final class AgentTransport {
     return caFile != null;
   }
 
-  /** The warning a plaintext client logs once, when it is created. */
-  Optional<String> plaintextWarning() {
+  /** The notice a plaintext client logs once, when it is created. */
+  Optional<String> plaintextNotice() {
     return tls() ? Optional.empty() : Optional.of("freeze agent calls are plaintext: this caller's service-account "
         + "token crosses the pod network in clear. To use TLS, give the agents a serving certificate "
         + "(TRESOR_TLS_CERT/TRESOR_TLS_KEY) and set " + FreezeClientConfig.CA_FILE_ENV + " to the CA bundle that "

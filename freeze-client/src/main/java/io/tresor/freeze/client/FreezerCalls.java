@@ -39,7 +39,7 @@ public final class FreezerCalls implements AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   /**
-   * Calls over the transport the config asks for; a plaintext client warns once, here, not at every call.
+   * Calls over the transport the config asks for; a plaintext client says so once, here, not at every call.
    *
    * @throws IllegalArgumentException the config's CA file is missing, unreadable or empty
    */
@@ -47,7 +47,9 @@ public final class FreezerCalls implements AutoCloseable {
     this.token = token;
     this.timeout = timeout;
     this.transport = AgentTransport.of(config);
-    transport.plaintextWarning().ifPresent(LOG::warn);
+    // info, not warn: inside the plugin every warn line counts as a warning of the backup (Velero's
+    // status.warnings), and plaintext is the deployment's default
+    transport.plaintextNotice().ifPresent(LOG::info);
   }
 
   public LeaseStatus freeze(AgentEndpoint agent, FreezeRequest request) throws AgentUnavailableException {

@@ -100,7 +100,7 @@ class FreezeClientConfigTest {
 
   @Test
   void onlyAPlaintextClientWarnsAndTheWarningSaysHowToEnableTls() {
-    assertThat(AgentTransport.of(FreezeClientConfig.defaults(TIMEOUT)).plaintextWarning()).hasValueSatisfying(w ->
+    assertThat(AgentTransport.of(FreezeClientConfig.defaults(TIMEOUT)).plaintextNotice()).hasValueSatisfying(w ->
         assertThat(w).contains("in clear").contains("TRESOR_FREEZE_AGENT_CA_FILE").contains("TRESOR_TLS_CERT"));
   }
 }
