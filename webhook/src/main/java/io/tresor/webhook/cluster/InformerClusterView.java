@@ -136,8 +136,7 @@ public final class InformerClusterView implements ClusterView, AutoCloseable {
             return Optional.empty();
         }
         Map<String, String> labels = secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels();
-        return Optional.of(new SecretFacts(labels, SecretLengths.of(secret.getData()),
-                SecretLengths.settingNames(secret.getData())));
+        return Optional.of(SecretLengths.facts(labels, secret.getData()));
     }
 
     @Override

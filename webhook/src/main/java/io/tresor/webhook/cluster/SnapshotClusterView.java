@@ -56,7 +56,7 @@ public final class SnapshotClusterView implements ClusterView {
         Fields.at(secret, "metadata", "labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         Map<String, String> data = new HashMap<>();
         Fields.at(secret, "data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
-        return new SecretFacts(labels, SecretLengths.of(data), SecretLengths.settingNames(data));
+        return SecretLengths.facts(labels, data);
     }
 
     private Optional<JsonNode> get(String kind, String namespace, String name) {
