@@ -1,6 +1,5 @@
 package io.tresor.plugin.goplugin;
 
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,9 +26,11 @@ public final class Handshake {
         }
         String versions = env.get("PLUGIN_PROTOCOL_VERSIONS");
         if (versions != null && !versions.isBlank()) {
-            boolean supported = Arrays.stream(versions.split(","))
-                    .map(String::trim)
-                    .anyMatch(v -> v.equals(Integer.toString(APP_PROTOCOL)));
+            // a loop, not a stream: this runs at every start, before the handshake
+            boolean supported = false;
+            for (String v : versions.split(",")) {
+                supported |= v.trim().equals(Integer.toString(APP_PROTOCOL));
+            }
             if (!supported) {
                 return Optional.of("Incompatible API version with plugin. Plugin version: " + APP_PROTOCOL
                         + ", Client versions: [" + versions + "]");

@@ -1,12 +1,7 @@
 package io.tresor.plugin.velero;
 
-import java.util.regex.Pattern;
-
 /** Velero's rule for plugin names: {@code <DNS-1123 subdomain>/<non-empty>} with exactly one slash. */
 public final class PluginName {
-    private static final Pattern DNS1123_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
     private PluginName() {
     }
 
@@ -28,7 +23,7 @@ public final class PluginName {
         if (rest.isEmpty()) {
             throw new IllegalArgumentException("plugin name '" + name + "' has nothing after the '/'");
         }
-        if (prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
+        if (prefix.length() > 253 || !isDns1123Subdomain(prefix)) {
             throw new IllegalArgumentException("plugin name prefix '" + prefix
                     + "' is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)");
         }
@@ -39,5 +34,28 @@ public final class PluginName {
             throw new IllegalArgumentException("plugin name '" + name + "' would be skipped by Velero when CSI is off");
         }
         return name;
+    }
+
+    /**
+     * Kubernetes' DNS-1123 subdomain without its length limit: dot-separated labels of {@code [a-z0-9-]} that start
+     * and end with {@code [a-z0-9]}. Written out instead of a regular expression because registration runs at every
+     * plugin start, and the JDK's regex engine is ~30 classes the start-up cache would otherwise have to load.
+     */
+    static boolean isDns1123Subdomain(String s) {
+        int labelStart = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i == s.length() || s.charAt(i) == '.') {
+                if (i == labelStart || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else {
+                char c = s.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
