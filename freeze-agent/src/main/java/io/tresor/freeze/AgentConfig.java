@@ -18,7 +18,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
                           Duration defaultLease, Duration maxLease, Set<String> allowedServiceAccounts,
                           Set<String> csiDrivers, String nodeName, String freezer, String fsfreeze, Duration freezeTimeout,
                           List<Path> protectedPaths, Duration tokenCacheTtl, String tlsCert, String tlsKey,
-                          String groupSnapshotVersion) {
+                          Duration tlsReload, String groupSnapshotVersion) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -40,6 +40,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     DEFAULTS.put("token-cache-seconds", "10");
     DEFAULTS.put("tls-cert", "");
     DEFAULTS.put("tls-key", "");
+    DEFAULTS.put("tls-reload-seconds", "60");
     DEFAULTS.put("group-snapshot-version", "v1beta1");
   }
 
@@ -75,7 +76,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
         Duration.ofSeconds(Long.parseLong(v.get("freeze-timeout-seconds"))),
         list(v.get("protect")).stream().map(Path::of).toList(),
         Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))), v.get("tls-cert"), v.get("tls-key"),
-        v.get("group-snapshot-version"));
+        tlsReload(v.get("tls-reload-seconds")), v.get("group-snapshot-version"));
   }
 
   private static String freezer(String name) {
@@ -83,6 +84,25 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
       throw new IllegalArgumentException("--freezer must be ioctl (FFM) or fsfreeze (util-linux), not " + name);
     }
     return name;
+  }
+
+  /** How often the certificate files are re-read: the service CA rotates them in the mounted Secret. */
+  private static Duration tlsReload(String value) {
+    String fix = "; set it (or env " + envName("tls-reload-seconds") + ") to how often, in seconds, the agent re-reads "
+        + "--tls-cert/--tls-key for a rotated certificate: 1 to 86400, default 60";
+    long seconds;
+    try {
+      seconds = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is not a whole number" + fix);
+    }
+    if (seconds <= 0) {
+      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is not positive" + fix);
+    }
+    if (seconds > Duration.ofDays(1).toSeconds()) {
+      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is more than a day" + fix);
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   static String envName(String flag) {

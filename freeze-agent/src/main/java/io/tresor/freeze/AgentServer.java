@@ -1,8 +1,11 @@
 package io.tresor.freeze;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,6 +31,7 @@ import io.tresor.freeze.metrics.MetricsEndpoint;
 import io.tresor.freeze.mount.DeviceNumber;
 import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.ProcMountTable;
+import io.tresor.freeze.tls.CertificateReloader;
 import io.tresor.freeze.volume.VolumePath;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -61,11 +65,13 @@ public final class AgentServer implements AutoCloseable {
   private final ExecutorService worker;
   private final ScheduledExecutorService scheduler;
   private final KubeClusterView cluster;
+  private final CertificateReloader certificate;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AgentServer(FreezeAgent agent, Server server, MetricsEndpoint metrics, ExecutorService worker,
-                      ScheduledExecutorService scheduler, KubeClusterView cluster) {
+                      ScheduledExecutorService scheduler, KubeClusterView cluster, CertificateReloader certificate) {
     this.cluster = cluster;
+    this.certificate = certificate;
     this.agent = agent;
     this.server = server;
     this.metrics = metrics;
@@ -73,7 +79,12 @@ public final class AgentServer implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Wires and starts everything against the given cluster client. */
+  /**
+   * Wires and starts everything against the given cluster client.
+   *
+   * @throws io.tresor.freeze.tls.UnusableCertificateException when {@code --tls-cert}/{@code --tls-key} cannot be
+   *     served (before any thread or server is started)
+   */
   public static AgentServer start(AgentConfig c, KubernetesClient client) throws IOException {
     ProcMountTable mounts = new ProcMountTable();
     FilesystemFreezer freezer = c.freezer().equals("fsfreeze")
@@ -95,6 +106,10 @@ public final class AgentServer implements AutoCloseable {
       mounts.deviceOf(p).ifPresent(protectedDevices::add);
     }
     LOG.info("never freezing devices {} (of {})", protectedDevices, protectedPaths);
+    // after the journal's thaws (a previous process's freezes end even when the certificate is broken), before
+    // anything is started that would have to be stopped again
+    CertificateReloader certificate = c.tlsCert().isEmpty() ? null
+        : CertificateReloader.start(Path.of(c.tlsCert()), Path.of(c.tlsKey()), c.tlsReload());
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lease-timer"));
     ExecutorService worker = Executors.newCachedThreadPool(r -> daemon(r, "agent-worker"));
@@ -107,12 +122,10 @@ public final class AgentServer implements AutoCloseable {
 
     CallerAuthenticator auth = new CallerAuthenticator(new KubeTokenReviewer(client), c.allowedServiceAccounts(),
         c.tokenCacheTtl(), Clock.systemUTC());
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(c.listenAddress(), c.port()));
-    if (!c.tlsCert().isEmpty()) {
-      // bearer tokens travel in the metadata: with a serving certificate they never cross the network in clear
-      builder.useTransportSecurity(new java.io.File(c.tlsCert()), new java.io.File(c.tlsKey()));
-    }
-    Server server = builder
+    // bearer tokens travel in the metadata: with a serving certificate they never cross the network in clear
+    ServerCredentials credentials = certificate == null ? InsecureServerCredentials.create()
+        : TlsServerCredentials.newBuilder().keyManager(certificate.keyManager()).build();
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(c.listenAddress(), c.port()), credentials)
         .addService(ServerInterceptors.intercept(
             new FreezerService(agent, new LeaseMessages(c.defaultLease(), c.maxLease())),
             new BearerAuthInterceptor(auth, meters)))
@@ -121,7 +134,7 @@ public final class AgentServer implements AutoCloseable {
     MetricsEndpoint endpoint = new MetricsEndpoint(new InetSocketAddress(c.listenAddress(), c.metricsPort()), registry);
     LOG.info("serving Freezer ({}) on {}:{}, metrics on port {}", c.tlsCert().isEmpty() ? "plaintext" : "TLS",
         c.listenAddress(), server.getPort(), endpoint.port());
-    return new AgentServer(agent, server, endpoint, worker, scheduler, cluster);
+    return new AgentServer(agent, server, endpoint, worker, scheduler, cluster, certificate);
   }
 
   public FreezeAgent agent() {
@@ -160,6 +173,9 @@ public final class AgentServer implements AutoCloseable {
     LOG.info("shutdown: every freeze thawed");
     metrics.close();
     cluster.close();
+    if (certificate != null) {
+      certificate.close();
+    }
     scheduler.shutdownNow();
     worker.shutdown();
   }

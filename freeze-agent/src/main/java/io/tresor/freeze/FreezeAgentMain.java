@@ -2,6 +2,7 @@ package io.tresor.freeze;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tresor.freeze.tls.UnusableCertificateException;
 
 /**
  * Starts the node freeze agent: thaws what a previous process left in the journal, then serves
@@ -20,7 +21,16 @@ public final class FreezeAgentMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    AgentServer agent = AgentServer.start(config, client);
+    AgentServer agent;
+    try {
+      agent = AgentServer.start(config, client);
+    } catch (UnusableCertificateException e) {
+      // a configuration mistake like a bad flag: one line naming the file and the problem, no stack trace
+      System.err.println("tresor-freeze-agent: --tls-cert/--tls-key: " + e.getMessage());
+      client.close();
+      System.exit(2);
+      return;
+    }
     // SIGTERM: thaw first (inside close), everything after this may hang or fail.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

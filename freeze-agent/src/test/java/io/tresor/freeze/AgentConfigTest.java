@@ -24,6 +24,29 @@ class AgentConfigTest {
   }
 
   @Test
+  void theCertificateIsReReadEveryMinuteUnlessSetOtherwise() {
+    assertThat(AgentConfig.parse(new String[] {SA}, Map.of()).tlsReload()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(AgentConfig.parse(new String[] {SA}, Map.of("TRESOR_TLS_RELOAD_SECONDS", "5")).tlsReload())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(AgentConfig.parse(new String[] {SA, "--tls-reload-seconds=1"}, Map.of("TRESOR_TLS_RELOAD_SECONDS", "5"))
+        .tlsReload()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aReloadPeriodThatIsNoPositiveNumberOfSecondsSaysWhatIsWrongAndWhatToSet() {
+    for (String[] bad : new String[][] {
+        {"0", "is not positive"}, {"-5", "is not positive"}, {"1m", "is not a whole number"},
+        {"", "is not a whole number"}, {"2.5", "is not a whole number"}, {"86401", "is more than a day"}}) {
+      assertThatThrownBy(() -> AgentConfig.parse(new String[] {SA, "--tls-reload-seconds=" + bad[0]}, Map.of()))
+          .as(bad[0])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("--tls-reload-seconds=" + bad[0] + " " + bad[1])
+          .hasMessageContaining("TRESOR_TLS_RELOAD_SECONDS")
+          .hasMessageContaining("1 to 86400, default 60");
+    }
+  }
+
+  @Test
   void mistakesStopTheAgent() {
     for (String[] bad : new String[][] {
         {SA, "--lease-defualt-seconds=20"},

@@ -1,0 +1,65 @@
+package io.tresor.freeze.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Self-signed serving certificates for 127.0.0.1 made with openssl (EC P-256, PKCS#8 key), as PEM bytes. */
+public final class TestCertificates {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private TestCertificates() {}
+
+  /** A certificate and its key in PEM. */
+  public record Pair(byte[] certPem, byte[] keyPem, X509Certificate certificate) {}
+
+  /** Whether openssl can be run (tests that need certificates skip without it). */
+  public static boolean available() {
+    return LoopVolume.exec("openssl", "version") == 0;
+  }
+
+  /** A new key and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1, made in {@code workDir}. */
+  public static Pair selfSigned(Path workDir, String cn) throws IOException, GeneralSecurityException {
+    Files.createDirectories(workDir);
+    int n = SEQ.incrementAndGet();
+    Path cert = workDir.resolve("made-" + n + ".crt");
+    Path key = workDir.resolve("made-" + n + ".key");
+    LoopVolume.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=" + cn,
+        "-addext", "subjectAltName=IP:127.0.0.1");
+    byte[] certPem = Files.readAllBytes(cert);
+    byte[] keyPem = Files.readAllBytes(key);
+    Files.delete(cert);
+    Files.delete(key);
+    return new Pair(certPem, keyPem, certificate(certPem));
+  }
+
+  public static X509Certificate certificate(byte[] pem) throws GeneralSecurityException {
+    return (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(pem));
+  }
+
+  /** A client TLS context that trusts exactly these certificates. */
+  public static SSLContext trusting(Collection<X509Certificate> trusted) throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    int i = 0;
+    for (X509Certificate c : trusted) {
+      store.setCertificateEntry("trusted-" + i++, c);
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+}
