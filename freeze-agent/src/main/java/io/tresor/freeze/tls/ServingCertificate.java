@@ -4,34 +4,28 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 
 /** A certificate chain and the private key of its first certificate, parsed from PEM and checked to belong together. */
 public record ServingCertificate(List<X509Certificate> chain, PrivateKey key) {
-  private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
-  private static final String KEY_END = "-----END PRIVATE KEY-----";
-
   public ServingCertificate {
     chain = List.copyOf(chain);
   }
 
   /**
-   * Parses {@code certPem} (PEM certificates, the serving one first) and {@code keyPem} (an unencrypted PKCS#8
-   * {@code PRIVATE KEY}); the paths only name the files in error messages.
+   * Parses {@code certPem} (PEM certificates, the serving one first) and {@code keyPem} (an unencrypted PKCS#8 or
+   * PKCS#1 RSA key); the paths only name the files in error messages.
    */
   public static ServingCertificate parse(Path certFile, byte[] certPem, Path keyFile, byte[] keyPem)
       throws UnusableCertificateException {
     List<X509Certificate> chain = certificates(certFile, certPem);
-    PrivateKey key = privateKey(keyFile, keyPem, chain.get(0));
+    PrivateKey key = PrivateKeyPem.read(keyFile, keyPem, chain.get(0).getPublicKey().getAlgorithm());
     requireMatch(key, chain.get(0), certFile, keyFile);
     return new ServingCertificate(chain, key);
   }
@@ -68,41 +62,6 @@ public record ServingCertificate(List<X509Certificate> chain, PrivateKey key) {
       throw new UnusableCertificateException("the certificate file " + file + " holds no readable PEM certificate ("
           + e.getMessage() + ")");
     }
-  }
-
-  private static PrivateKey privateKey(Path file, byte[] pem, X509Certificate leaf)
-      throws UnusableCertificateException {
-    String text = new String(pem, StandardCharsets.US_ASCII);
-    int begin = text.indexOf(KEY_BEGIN);
-    int end = text.indexOf(KEY_END);
-    if (begin < 0 || end < begin) {
-      throw new UnusableCertificateException("the key file " + file + " holds no PKCS#8 key (" + KEY_BEGIN + ")"
-          + otherKeyForm(text));
-    }
-    byte[] der;
-    try {
-      der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
-    } catch (IllegalArgumentException e) {
-      // the decoder's message quotes the offending character: never log it
-      throw new UnusableCertificateException("the key file " + file + " is not valid PEM (bad base64)");
-    }
-    String algorithm = leaf.getPublicKey().getAlgorithm();
-    try {
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (GeneralSecurityException e) {
-      throw new UnusableCertificateException("the key file " + file + " holds no readable " + algorithm
-          + " key, the kind of key of the certificate's (" + e.getClass().getSimpleName() + ")");
-    }
-  }
-
-  private static String otherKeyForm(String text) {
-    if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-      return "; it is encrypted, the agent needs it unencrypted";
-    }
-    if (text.contains("-----BEGIN RSA PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----")) {
-      return "; it is PKCS#1/SEC1, convert it with: openssl pkcs8 -topk8 -nocrypt -in <key> -out <key>.pk8";
-    }
-    return "";
   }
 
   /** A half-rotated pair (new certificate, old key) must never be served: sign with the key, verify with the cert. */

@@ -83,6 +83,19 @@ class CertificateRotationTest {
   }
 
   @Test
+  void anRsaCertificateWithAPkcs1KeyAsTheServiceCaIssuesItIsServedAfterAnEcOne() throws Exception {
+    Pair rsa = TestCertificates.selfSignedRsaPkcs1(dir.resolve("made"), "agent-rsa");
+    SecretVolume secret = new SecretVolume(dir.resolve("tls"), a.certPem(), a.keyPem());
+    try (MockCluster cluster = new MockCluster();
+         AgentServer agent = AgentServer.start(AgentFixture.config(dir.resolve("pods"), dir.resolve("state/j"),
+             "--tls-cert=" + secret.cert(), "--tls-key=" + secret.key(), "--tls-reload-seconds=1"), cluster.client)) {
+      secret.publish(rsa.certPem(), rsa.keyPem());
+      await("the RSA certificate served", () -> serial(rsa).equals(servedSerial(agent.grpcPort(), rsa)));
+      assertCallSucceedsTrusting(agent.grpcPort(), rsa);
+    }
+  }
+
+  @Test
   void anAgentWhoseCertificateCannotBeServedDoesNotStart() throws Exception {
     Path cert = Files.write(dir.resolve("tls.crt"), a.certPem());
     Path key = Files.write(dir.resolve("tls.key"), b.keyPem());
@@ -103,8 +116,12 @@ class CertificateRotationTest {
   }
 
   /** The serial of the certificate the agent presents to a new TLS connection (a handshake, as gRPC offers it). */
-  private BigInteger servedSerial(int port) throws Exception {
-    List<X509Certificate> trusted = List.of(a.certificate(), b.certificate(), c.certificate());
+  private BigInteger servedSerial(int port, Pair... more) throws Exception {
+    List<X509Certificate> trusted = new java.util.ArrayList<>(List.of(a.certificate(), b.certificate(),
+        c.certificate()));
+    for (Pair p : more) {
+      trusted.add(p.certificate());
+    }
     try (SSLSocket socket = (SSLSocket) TestCertificates.trusting(trusted).getSocketFactory()
         .createSocket("127.0.0.1", port)) {
       SSLParameters parameters = socket.getSSLParameters();

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Self-signed serving certificates for 127.0.0.1 made with openssl (EC P-256, PKCS#8 key), as PEM bytes. */
+/** Self-signed serving certificates for 127.0.0.1 made with openssl, as PEM bytes. */
 public final class TestCertificates {
   private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -27,7 +27,7 @@ public final class TestCertificates {
     return LoopVolume.exec("openssl", "version") == 0;
   }
 
-  /** A new key and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1, made in {@code workDir}. */
+  /** A new EC P-256 key (PKCS#8) and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1. */
   public static Pair selfSigned(Path workDir, String cn) throws IOException, GeneralSecurityException {
     Files.createDirectories(workDir);
     int n = SEQ.incrementAndGet();
@@ -36,6 +36,25 @@ public final class TestCertificates {
     LoopVolume.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=" + cn,
         "-addext", "subjectAltName=IP:127.0.0.1");
+    byte[] certPem = Files.readAllBytes(cert);
+    byte[] keyPem = Files.readAllBytes(key);
+    Files.delete(cert);
+    Files.delete(key);
+    return new Pair(certPem, keyPem, certificate(certPem));
+  }
+
+  /**
+   * A new RSA key written as PKCS#1 ({@code RSA PRIVATE KEY}, as OpenShift's service CA writes it) and a self-signed
+   * certificate for {@code CN=<cn>} and IP 127.0.0.1.
+   */
+  public static Pair selfSignedRsaPkcs1(Path workDir, String cn) throws IOException, GeneralSecurityException {
+    Files.createDirectories(workDir);
+    int n = SEQ.incrementAndGet();
+    Path cert = workDir.resolve("made-" + n + ".crt");
+    Path key = workDir.resolve("made-" + n + ".key");
+    LoopVolume.run("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048");
+    LoopVolume.run("openssl", "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "1",
+        "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
     byte[] certPem = Files.readAllBytes(cert);
     byte[] keyPem = Files.readAllBytes(key);
     Files.delete(cert);

@@ -94,8 +94,8 @@ class CertificateReloaderTest {
     Path key = Files.write(dir.resolve("tls.key"), b.keyPem());
     Path otherKey = Files.write(dir.resolve("other.key"), a.keyPem());
     Path garbage = Files.writeString(dir.resolve("garbage"), "half a certific");
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n"
-        + "-----END RSA PRIVATE KEY-----\n");
+    Path sec1 = Files.writeString(dir.resolve("ec.key"), "-----BEGIN EC PRIVATE KEY-----\nAAAA\n"
+        + "-----END EC PRIVATE KEY-----\n");
 
     assertThatThrownBy(() -> new CertificateReloader(dir.resolve("missing.crt"), key))
         .isInstanceOf(UnusableCertificateException.class)
@@ -105,13 +105,32 @@ class CertificateReloaderTest {
     assertThatThrownBy(() -> new CertificateReloader(key, cert))
         .hasMessage("the certificate file " + key + " holds a private key: are --tls-cert and --tls-key swapped?");
     assertThatThrownBy(() -> new CertificateReloader(cert, garbage))
-        .hasMessage("the key file " + garbage + " holds no PKCS#8 key (-----BEGIN PRIVATE KEY-----)");
-    assertThatThrownBy(() -> new CertificateReloader(cert, pkcs1))
-        .hasMessageContaining("is PKCS#1/SEC1, convert it with: openssl pkcs8 -topk8 -nocrypt");
+        .hasMessage("the key file " + garbage + " holds no PEM private key (PRIVATE KEY or RSA PRIVATE KEY)");
+    assertThatThrownBy(() -> new CertificateReloader(cert, sec1))
+        .hasMessageContaining("it is SEC1 (EC PRIVATE KEY), convert it with: openssl pkcs8 -topk8 -nocrypt");
     assertThatThrownBy(() -> new CertificateReloader(cert, otherKey))
         .hasMessage("the key in " + otherKey + " is not the key of the first certificate in " + cert + " (CN=agent-b,"
             + " serial " + hex(b) + ")")
         .hasMessageNotContaining(keyBody(a));
+  }
+
+  @Test
+  void anRsaKeyWrittenAsPkcs1LikeTheServiceCaWritesItIsServed(@TempDir Path dir) throws Exception {
+    Pair rsa = TestCertificates.selfSignedRsaPkcs1(work, "agent-rsa");
+    assertThat(new String(rsa.keyPem(), StandardCharsets.US_ASCII)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    SecretVolume secret = new SecretVolume(dir, a.certPem(), a.keyPem());
+    try (CertificateReloader reloader = new CertificateReloader(secret.cert(), secret.key())) {
+      secret.publish(rsa.certPem(), rsa.keyPem());
+      assertThat(reloader.check()).isEqualTo(Check.RELOADED);
+      String alias = reloader.keyManager().chooseEngineServerAlias("RSA", null, null);
+      assertThat(reloader.keyManager().getCertificateChain(alias)[0]).isEqualTo(rsa.certificate());
+      assertThat(reloader.keyManager().getPrivateKey(alias).getAlgorithm()).isEqualTo("RSA");
+
+      // PKCS#1 of another RSA key is a key of another certificate, not a key that cannot be read
+      secret.publish(rsa.certPem(), TestCertificates.selfSignedRsaPkcs1(work, "other").keyPem());
+      assertThat(reloader.check()).isEqualTo(Check.REJECTED);
+      assertThat(reloader.serving().leaf()).isEqualTo(rsa.certificate());
+    }
   }
 
   private static void assertServes(CertificateReloader reloader, Pair pair) throws Exception {
