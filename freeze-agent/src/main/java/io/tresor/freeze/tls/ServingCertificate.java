@@ -11,6 +11,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
 
 /** A certificate chain and the private key of its first certificate, parsed from PEM and checked to belong together. */
 public record ServingCertificate(List<X509Certificate> chain, PrivateKey key) {
@@ -42,7 +43,7 @@ public record ServingCertificate(List<X509Certificate> chain, PrivateKey key) {
 
   /** Upper-case hex, as {@code openssl x509 -noout -serial} prints it. */
   static String serial(X509Certificate certificate) {
-    return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    return certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
   }
 
   private static List<X509Certificate> certificates(Path file, byte[] pem) throws UnusableCertificateException {

@@ -25,19 +25,8 @@ final class AgentProcess implements AutoCloseable {
   }
 
   static AgentProcess start(String apiUrl, Path podsDir, Path journal, Path log) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"),
-        "-Dkubernetes.master=" + apiUrl, "-Dkubernetes.auth.tryKubeConfig=false",
-        "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true",
-        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-        "-Dorg.slf4j.simpleLogger.log.io.tresor.freeze=" + System.getProperty("bench.agent.log", "info"),
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "io.tresor.freeze.FreezeAgentMain",
-        "--kubelet-pods-dir=" + podsDir, "--journal=" + journal, "--listen-address=127.0.0.1", "--port=0",
-        "--metrics-port=0", "--allowed-service-accounts=" + MockCluster.VELERO, "--node-name=" + MockCluster.NODE));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process p = new ProcessBuilder(command(apiUrl, podsDir, journal))
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
       try {
@@ -58,6 +47,35 @@ final class AgentProcess implements AutoCloseable {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new IllegalStateException("agent did not start; log: " + log, e);
     }
+  }
+
+  /** Runs an agent that is expected to stop by itself (a start-up failure); returns its exit code. */
+  static int runToExit(String apiUrl, Path podsDir, Path journal, Path log, String... extraFlags) throws Exception {
+    Process p = new ProcessBuilder(command(apiUrl, podsDir, journal, extraFlags))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("agent still running after 60 s; log: " + log);
+    }
+    return p.exitValue();
+  }
+
+  private static List<String> command(String apiUrl, Path podsDir, Path journal, String... extraFlags) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"),
+        "-Dkubernetes.master=" + apiUrl, "-Dkubernetes.auth.tryKubeConfig=false",
+        "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true",
+        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
+        "-Dorg.slf4j.simpleLogger.log.io.tresor.freeze=" + System.getProperty("bench.agent.log", "info"),
+        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "io.tresor.freeze.FreezeAgentMain",
+        "--kubelet-pods-dir=" + podsDir, "--journal=" + journal, "--listen-address=127.0.0.1", "--port=0",
+        "--metrics-port=0", "--allowed-service-accounts=" + MockCluster.VELERO, "--node-name=" + MockCluster.NODE));
+    cmd.addAll(List.of(extraFlags));
+    return cmd;
   }
 
   /** SIGKILL: no shutdown hook runs, the journal is all that is left. */

@@ -3,6 +3,7 @@ package io.tresor.freeze.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.tresor.freeze.AgentServer;
 import io.tresor.freeze.testing.LogCapture;
@@ -13,11 +14,20 @@ import io.tresor.freeze.tls.UnusableCertificateException;
 import io.tresor.proto.freeze.v1.StatusRequest;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Assumptions;
@@ -61,7 +71,7 @@ class CertificateRotationTest {
       await("certificate B served", () -> serial(b).equals(servedSerial(port)));
       assertCallSucceedsTrusting(port, b);
       assertThatThrownBy(() -> assertCallSucceedsTrusting(port, a)).as("a new connection no longer gets A")
-          .isInstanceOf(io.grpc.StatusRuntimeException.class);
+          .isInstanceOf(StatusRuntimeException.class);
 
       // certificate C with B's key: what a rotation caught half-way would look like
       secret.publish(c.certPem(), b.keyPem());
@@ -80,6 +90,45 @@ class CertificateRotationTest {
     }
     await("the reload thread stops with the agent", () -> Thread.getAllStackTraces().keySet().stream()
         .noneMatch(t -> t.getName().equals("tls-reload")));
+  }
+
+  @Test
+  void handshakesDuringRotationsAllSucceed() throws Exception {
+    SecretVolume secret = new SecretVolume(dir.resolve("tls"), a.certPem(), a.keyPem());
+    try (MockCluster cluster = new MockCluster();
+         AgentServer agent = AgentServer.start(AgentFixture.config(dir.resolve("pods"), dir.resolve("state/j"),
+             "--tls-cert=" + secret.cert(), "--tls-key=" + secret.key(), "--tls-reload-seconds=1"), cluster.client)) {
+      int port = agent.grpcPort();
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicInteger handshakes = new AtomicInteger();
+      List<String> failures = new CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        for (int i = 0; i < 3; i++) {
+          pool.submit(() -> {
+            while (running.get()) {
+              try {
+                servedSerial(port);
+                handshakes.incrementAndGet();
+              } catch (Exception e) {
+                failures.add(e.toString());
+              }
+            }
+          });
+        }
+        for (Pair next : List.of(b, c, a, b)) {
+          secret.publish(next.certPem(), next.keyPem());
+          await("certificate " + next.certificate().getSubjectX500Principal() + " served",
+              () -> serial(next).equals(servedSerial(port)));
+        }
+      } finally {
+        running.set(false);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(failures).isEmpty();
+      assertThat(handshakes.get()).isGreaterThan(10);
+    }
   }
 
   @Test
@@ -104,6 +153,15 @@ class CertificateRotationTest {
           "--tls-cert=" + cert, "--tls-key=" + key), cluster.client).close())
           .isInstanceOf(UnusableCertificateException.class)
           .hasMessageContaining("the key in " + key + " is not the key of the first certificate in " + cert);
+
+      // as its own JVM: a configuration error like a bad flag, one line and exit code 2, no stack trace
+      Path log = dir.resolve("agent.log");
+      assertThat(AgentProcess.runToExit(cluster.url(), dir.resolve("pods"), dir.resolve("state/j"), log,
+          "--tls-cert=" + cert, "--tls-key=" + key)).isEqualTo(2);
+      assertThat(Files.readString(log))
+          .contains("tresor-freeze-agent: --tls-cert/--tls-key: the key in " + key + " is not the key of")
+          .doesNotContain("\tat ")
+          .doesNotContain(keyBody(b));
     }
   }
 
@@ -117,7 +175,7 @@ class CertificateRotationTest {
 
   /** The serial of the certificate the agent presents to a new TLS connection (a handshake, as gRPC offers it). */
   private BigInteger servedSerial(int port, Pair... more) throws Exception {
-    List<X509Certificate> trusted = new java.util.ArrayList<>(List.of(a.certificate(), b.certificate(),
+    List<X509Certificate> trusted = new ArrayList<>(List.of(a.certificate(), b.certificate(),
         c.certificate()));
     for (Pair p : more) {
       trusted.add(p.certificate());
@@ -138,11 +196,11 @@ class CertificateRotationTest {
   }
 
   private static String hex(Pair pair) {
-    return pair.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    return pair.certificate().getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
   }
 
   private static String keyBody(Pair pair) {
-    return new String(pair.keyPem(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")[1];
+    return new String(pair.keyPem(), StandardCharsets.US_ASCII).split("\n")[1];
   }
 
   private interface Condition {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,7 +146,7 @@ class CertificateReloaderTest {
   }
 
   private static String hex(Pair pair) {
-    return pair.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    return pair.certificate().getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
   }
 
   /** The base64 of the key, which must appear in no log line and no message. */
