@@ -82,7 +82,7 @@ public final class AgentServer implements AutoCloseable {
   /**
    * Wires and starts everything against the given cluster client.
    *
-   * @throws io.tresor.freeze.tls.UnusableCertificateException when {@code --tls-cert}/{@code --tls-key} cannot be
+   * @throws io.tresor.tls.UnusableCertificateException when {@code --tls-cert}/{@code --tls-key} cannot be
    *     served (before any thread or server is started)
    */
   public static AgentServer start(AgentConfig c, KubernetesClient client) throws IOException {

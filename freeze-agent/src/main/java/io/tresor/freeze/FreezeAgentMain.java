@@ -2,7 +2,7 @@ package io.tresor.freeze;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.tresor.freeze.tls.UnusableCertificateException;
+import io.tresor.tls.UnusableCertificateException;
 
 /**
  * Starts the node freeze agent: thaws what a previous process left in the journal, then serves

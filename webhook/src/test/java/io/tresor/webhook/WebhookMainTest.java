@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tresor.webhook.support.Https;
 import io.tresor.webhook.support.ReviewCase;
-import io.tresor.webhook.support.TestCertificates;
+import io.tresor.tls.testing.TestCertificates;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

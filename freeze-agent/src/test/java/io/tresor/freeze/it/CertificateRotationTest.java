@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.tresor.freeze.AgentServer;
-import io.tresor.freeze.testing.LogCapture;
-import io.tresor.freeze.testing.SecretVolume;
 import io.tresor.freeze.testing.TestCertificates;
 import io.tresor.freeze.testing.TestCertificates.Pair;
-import io.tresor.freeze.tls.UnusableCertificateException;
 import io.tresor.proto.freeze.v1.StatusRequest;
+import io.tresor.tls.UnusableCertificateException;
+import io.tresor.tls.testing.LogCapture;
+import io.tresor.tls.testing.SecretVolume;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -132,8 +132,11 @@ class CertificateRotationTest {
   }
 
   @Test
-  void anRsaCertificateWithAPkcs1KeyAsTheServiceCaIssuesItIsServedAfterAnEcOne() throws Exception {
+  void anRsaCertificateWithAPkcs1KeyAsTheServiceCaIssuesItIsServedAfterAnEcOneAndASec1EcKeyAfterThat()
+      throws Exception {
     Pair rsa = TestCertificates.selfSignedRsaPkcs1(dir.resolve("made"), "agent-rsa");
+    Pair sec1 = TestCertificates.selfSignedEcSec1(dir.resolve("made"), "agent-sec1");
+    assertThat(new String(sec1.keyPem(), StandardCharsets.US_ASCII)).contains("-----BEGIN EC PRIVATE KEY-----");
     SecretVolume secret = new SecretVolume(dir.resolve("tls"), a.certPem(), a.keyPem());
     try (MockCluster cluster = new MockCluster();
          AgentServer agent = AgentServer.start(AgentFixture.config(dir.resolve("pods"), dir.resolve("state/j"),
@@ -141,6 +144,11 @@ class CertificateRotationTest {
       secret.publish(rsa.certPem(), rsa.keyPem());
       await("the RSA certificate served", () -> serial(rsa).equals(servedSerial(agent.grpcPort(), rsa)));
       assertCallSucceedsTrusting(agent.grpcPort(), rsa);
+
+      // openssl ecparam -genkey: EC PARAMETERS, then the SEC1 key
+      secret.publish(sec1.certPem(), sec1.keyPem());
+      await("the SEC1 certificate served", () -> serial(sec1).equals(servedSerial(agent.grpcPort(), rsa, sec1)));
+      assertCallSucceedsTrusting(agent.grpcPort(), sec1);
     }
   }
 

@@ -62,6 +62,25 @@ public final class TestCertificates {
     return new Pair(certPem, keyPem, certificate(certPem));
   }
 
+  /**
+   * A new EC P-256 key as {@code openssl ecparam -genkey} writes it (an {@code EC PARAMETERS} block, then the SEC1
+   * {@code EC PRIVATE KEY}) and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1.
+   */
+  public static Pair selfSignedEcSec1(Path workDir, String cn) throws IOException, GeneralSecurityException {
+    Files.createDirectories(workDir);
+    int n = SEQ.incrementAndGet();
+    Path cert = workDir.resolve("made-" + n + ".crt");
+    Path key = workDir.resolve("made-" + n + ".key");
+    LoopVolume.run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
+    LoopVolume.run("openssl", "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "1",
+        "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
+    byte[] certPem = Files.readAllBytes(cert);
+    byte[] keyPem = Files.readAllBytes(key);
+    Files.delete(cert);
+    Files.delete(key);
+    return new Pair(certPem, keyPem, certificate(certPem));
+  }
+
   public static X509Certificate certificate(byte[] pem) throws GeneralSecurityException {
     return (X509Certificate) CertificateFactory.getInstance("X.509")
         .generateCertificate(new ByteArrayInputStream(pem));

@@ -1,6 +1,6 @@
 package io.tresor.webhook.bench;
 
-import io.tresor.webhook.support.TestCertificates;
+import io.tresor.tls.testing.TestCertificates;
 import java.nio.file.Path;
 
 /** Writes a throw-away serving pair (tls.crt, tls.key) for the load benchmark; the client trusts tls.crt's CA. */

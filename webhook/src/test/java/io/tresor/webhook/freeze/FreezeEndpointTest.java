@@ -18,7 +18,7 @@ import io.tresor.webhook.cluster.SnapshotClusterView;
 import io.tresor.webhook.config.PolicySource;
 import io.tresor.webhook.policy.PolicyConfig;
 import io.tresor.webhook.support.Https;
-import io.tresor.webhook.support.TestCertificates;
+import io.tresor.tls.testing.TestCertificates;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tresor.webhook.policy.PolicyConfig;
 import io.tresor.webhook.support.ReviewCase;
 import io.tresor.webhook.support.RunningWebhook;
-import io.tresor.webhook.support.TestCertificates.KeyFormat;
+import io.tresor.tls.testing.TestCertificates.KeyFormat;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,6 @@
 package io.tresor.webhook.support;
 
+import io.tresor.tls.testing.TestCertificates;
 import io.tresor.webhook.ServerOptions;
 import io.tresor.webhook.WebhookApp;
 import io.tresor.webhook.config.PolicySource;

@@ -1,4 +1,4 @@
-package io.tresor.webhook.support;
+package io.tresor.tls.testing;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -68,21 +68,31 @@ public final class TestCertificates {
         return context;
     }
 
+    /** A serving certificate and its key in PEM, not written anywhere yet. */
+    public record Pair(byte[] certPem, byte[] keyPem, X509Certificate certificate) {
+    }
+
     /** Writes tls.crt (leaf + CA) and tls.key into {@code dir}, atomically (as kubelet swaps a Secret volume). */
     public X509Certificate issue(Path dir, KeyFormat format) throws GeneralSecurityException, IOException {
+        Pair pair = pair("tresor-webhook.openshift-adp.svc", format);
+        Files.createDirectories(dir);
+        replace(dir.resolve("tls.crt"), pair.certPem());
+        replace(dir.resolve("tls.key"), pair.keyPem());
+        return pair.certificate();
+    }
+
+    /** A leaf for {@code CN=<cn>}, 127.0.0.1 and localhost: its PEM holds leaf + CA, its key is in {@code format}. */
+    public Pair pair(String cn, KeyFormat format) throws GeneralSecurityException, IOException {
         KeyPair leafKeys = format == KeyFormat.EC_SEC1 || format == KeyFormat.EC_PKCS8 ? ec() : rsa();
-        X509Certificate leaf = sign(new X500Name("CN=tresor-webhook.openshift-adp.svc"), leafKeys,
-                new X500Name("CN=tresor-test-ca"), caKeys, false);
+        X509Certificate leaf = sign(new X500Name("CN=" + cn), leafKeys, new X500Name("CN=tresor-test-ca"), caKeys,
+                false);
         String certPem = pem(leaf) + pem(ca);
         String keyPem = switch (format) {
             case RSA_PKCS1 -> pem(leafKeys.getPrivate());
             case EC_SEC1 -> sec1(leafKeys);
             case RSA_PKCS8, EC_PKCS8 -> pem(new JcaPKCS8Generator(leafKeys.getPrivate(), null));
         };
-        Files.createDirectories(dir);
-        replace(dir.resolve("tls.crt"), certPem);
-        replace(dir.resolve("tls.key"), keyPem);
-        return leaf;
+        return new Pair(certPem.getBytes(StandardCharsets.US_ASCII), keyPem.getBytes(StandardCharsets.US_ASCII), leaf);
     }
 
     /** Writes only a new certificate, as a half-finished rotation would. */
@@ -92,8 +102,12 @@ public final class TestCertificates {
     }
 
     private static void replace(Path target, String content) throws IOException {
+        replace(target, content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void replace(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(temp, content, StandardCharsets.US_ASCII);
+        Files.write(temp, content);
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -1,4 +1,4 @@
-package io.tresor.freeze.testing;
+package io.tresor.tls.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
