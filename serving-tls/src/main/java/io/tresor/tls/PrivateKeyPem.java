@@ -62,7 +62,8 @@ final class PrivateKeyPem {
             case "1.2.840.10045.2.1" -> "EC";
             case "1.3.101.112" -> "Ed25519";
             default -> throw new UnusableCertificateException("the key file " + file
-                    + " holds a key of an unsupported algorithm (OID " + oid.getId() + "); RSA, EC or Ed25519 are served");
+                    + " holds a key of an unsupported algorithm (OID " + oid.getId()
+                    + "); RSA, EC or Ed25519 are served");
         };
         try {
             if (algorithm.equals("EC") && info.getPrivateKeyAlgorithm().getParameters() == null) {

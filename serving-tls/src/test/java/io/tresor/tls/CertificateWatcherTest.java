@@ -100,11 +100,13 @@ class CertificateWatcherTest {
 
         assertThatThrownBy(() -> watcher(dir.resolve("missing.crt"), key))
                 .isInstanceOf(UnusableCertificateException.class)
-                .hasMessage("cannot read the certificate file " + dir.resolve("missing.crt") + " (NoSuchFileException)");
+                .hasMessage("cannot read the certificate file " + dir.resolve("missing.crt")
+                        + " (NoSuchFileException)");
         assertThatThrownBy(() -> watcher(garbage, key))
                 .hasMessageStartingWith("the certificate file " + garbage + " holds no readable PEM certificate");
         assertThatThrownBy(() -> watcher(key, cert))
-                .hasMessage("the certificate file " + key + " holds a private key: are --tls-cert and --tls-key swapped?");
+                .hasMessage("the certificate file " + key
+                        + " holds a private key: are --tls-cert and --tls-key swapped?");
         assertThatThrownBy(() -> watcher(cert, garbage))
                 .hasMessage("the key file " + garbage + " holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC "
                         + "PRIVATE KEY)");
