@@ -21,6 +21,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
                           Duration tlsReload, String groupSnapshotVersion) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+  private static final long DAY = Duration.ofDays(1).toSeconds();
 
   static {
     DEFAULTS.put("kubelet-pods-dir", "/var/lib/kubelet/pods");
@@ -58,10 +59,11 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
       }
       v.put(a.substring(2, eq), a.substring(eq + 1));
     }
-    Duration def = Duration.ofSeconds(Long.parseLong(v.get("lease-default-seconds")));
-    Duration max = Duration.ofSeconds(Long.parseLong(v.get("lease-max-seconds")));
-    if (def.isZero() || def.isNegative() || def.compareTo(max) > 0) {
-      throw new IllegalArgumentException("need 0 < lease-default-seconds <= lease-max-seconds");
+    Duration def = seconds(v, "lease-default-seconds", 1, DAY, "the lease a Freeze call gets when it asks for none");
+    Duration max = seconds(v, "lease-max-seconds", 1, DAY, "the longest lease a Freeze call may ask for");
+    if (def.compareTo(max) > 0) {
+      throw new IllegalArgumentException("--lease-default-seconds=" + def.toSeconds() + " is more than --lease-max-seconds="
+          + max.toSeconds() + "; lower the default or raise the maximum");
     }
     if (v.get("tls-cert").isEmpty() != v.get("tls-key").isEmpty()) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -71,12 +73,16 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
       throw new IllegalArgumentException("--allowed-service-accounts is required (system:serviceaccount:<ns>:<name>,...)");
     }
     return new AgentConfig(Path.of(v.get("kubelet-pods-dir")), Path.of(v.get("journal")), v.get("listen-address"),
-        Integer.parseInt(v.get("port")), Integer.parseInt(v.get("metrics-port")), def, max, accounts,
+        (int) number(v, "port", 0, 65535, "the gRPC port (0: any free port)"),
+        (int) number(v, "metrics-port", 0, 65535, "the metrics port (0: any free port)"), def, max, accounts,
         list(v.get("csi-drivers")), v.get("node-name"), freezer(v.get("freezer")), v.get("fsfreeze"),
-        Duration.ofSeconds(Long.parseLong(v.get("freeze-timeout-seconds"))),
+        seconds(v, "freeze-timeout-seconds", 1, 600, "how long one FIFREEZE may take before the agent thaws"),
         list(v.get("protect")).stream().map(Path::of).toList(),
-        Duration.ofSeconds(Long.parseLong(v.get("token-cache-seconds"))), v.get("tls-cert"), v.get("tls-key"),
-        tlsReload(v.get("tls-reload-seconds")), v.get("group-snapshot-version"));
+        seconds(v, "token-cache-seconds", 0, 3600, "how long a caller's reviewed token is trusted (0: review every call)"),
+        v.get("tls-cert"), v.get("tls-key"),
+        seconds(v, "tls-reload-seconds", 1, DAY, "how often the agent re-reads --tls-cert/--tls-key for a rotated "
+            + "certificate"),
+        v.get("group-snapshot-version"));
   }
 
   private static String freezer(String name) {
@@ -86,23 +92,30 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     return name;
   }
 
-  /** How often the certificate files are re-read: the service CA rotates them in the mounted Secret. */
-  private static Duration tlsReload(String value) {
-    String fix = "; set it (or env " + envName("tls-reload-seconds") + ") to how often, in seconds, the agent re-reads "
-        + "--tls-cert/--tls-key for a rotated certificate: 1 to 86400, default 60";
-    long seconds;
+  private static Duration seconds(Map<String, String> v, String flag, long min, long max, String meaning) {
+    return Duration.ofSeconds(number(v, flag, min, max, meaning + ", in seconds"));
+  }
+
+  /** A whole number flag; a bad value is refused naming the flag, the problem, the variable and the range. */
+  private static long number(Map<String, String> v, String flag, long min, long max, String meaning) {
+    String value = v.get(flag);
+    String fix = "; set it (or env " + envName(flag) + ") to " + meaning + ": " + min + " to " + max + ", default "
+        + DEFAULTS.get(flag);
+    long n;
     try {
-      seconds = Long.parseLong(value.trim());
+      n = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is not a whole number" + fix);
+      throw new IllegalArgumentException("--" + flag + "=" + value + " is not a whole number" + fix);
     }
-    if (seconds <= 0) {
-      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is not positive" + fix);
+    if (n < min) {
+      throw new IllegalArgumentException("--" + flag + "=" + value + (min == 1 ? " is not positive" : " is too small")
+          + fix);
     }
-    if (seconds > Duration.ofDays(1).toSeconds()) {
-      throw new IllegalArgumentException("--tls-reload-seconds=" + value + " is more than a day" + fix);
+    if (n > max) {
+      throw new IllegalArgumentException("--" + flag + "=" + value + (max == DAY ? " is more than a day" : " is too large")
+          + fix);
     }
-    return Duration.ofSeconds(seconds);
+    return n;
   }
 
   static String envName(String flag) {

@@ -47,6 +47,32 @@ class AgentConfigTest {
   }
 
   @Test
+  void everyNumberFlagSaysWhatIsWrongWithItsValueAndWhatToSet() {
+    for (String[] bad : new String[][] {
+        {"port", "9443x", "is not a whole number", "0 to 65535, default 9443"},
+        {"port", "70000", "is too large", "0 to 65535, default 9443"},
+        {"metrics-port", "-1", "is too small", "0 to 65535, default 9090"},
+        {"lease-default-seconds", "0", "is not positive", "1 to 86400, default 30"},
+        {"lease-max-seconds", "10m", "is not a whole number", "1 to 86400, default 600"},
+        {"freeze-timeout-seconds", "601", "is too large", "1 to 600, default 10"},
+        {"token-cache-seconds", "", "is not a whole number", "0 to 3600, default 10"},
+        {"token-cache-seconds", "-3", "is too small", "0 to 3600, default 10"}}) {
+      assertThatThrownBy(() -> AgentConfig.parse(new String[] {SA, "--" + bad[0] + "=" + bad[1]}, Map.of()))
+          .as("%s=%s", bad[0], bad[1])
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("--" + bad[0] + "=" + bad[1] + " " + bad[2])
+          .hasMessageContaining(AgentConfig.envName(bad[0]))
+          .hasMessageContaining(bad[3]);
+    }
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {SA, "--lease-default-seconds=700"}, Map.of()))
+        .hasMessage("--lease-default-seconds=700 is more than --lease-max-seconds=600; lower the default or raise the "
+            + "maximum");
+    assertThat(AgentConfig.parse(new String[] {SA, "--port=0", "--metrics-port=0", "--token-cache-seconds=0"}, Map.of()))
+        .satisfies(c -> assertThat(c.port()).isZero())
+        .satisfies(c -> assertThat(c.tokenCacheTtl()).isZero());
+  }
+
+  @Test
   void mistakesStopTheAgent() {
     for (String[] bad : new String[][] {
         {SA, "--lease-defualt-seconds=20"},
