@@ -13,6 +13,21 @@ public record FreezeSettings(String veleroUser, int leaseSeconds) {
     public static FreezeSettings fromEnvironment(Map<String, String> env, String oadpNamespace) {
         return new FreezeSettings(env.getOrDefault("TRESOR_VELERO_SERVICE_ACCOUNT",
                 "system:serviceaccount:" + oadpNamespace + ":velero"),
-                Integer.parseInt(env.getOrDefault("TRESOR_FREEZE_LEASE_SECONDS", "0")));
+                leaseSeconds(env.getOrDefault("TRESOR_FREEZE_LEASE_SECONDS", "0")));
+    }
+
+    private static int leaseSeconds(String value) {
+        String fix = "; set TRESOR_FREEZE_LEASE_SECONDS to the lease a freeze asks the agent for, in seconds: 0 (the "
+                + "agent's default) to 86400; the agent caps it at its --lease-max-seconds";
+        int seconds;
+        try {
+            seconds = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("TRESOR_FREEZE_LEASE_SECONDS=" + value + " is not a whole number" + fix);
+        }
+        if (seconds < 0 || seconds > 86_400) {
+            throw new IllegalArgumentException("TRESOR_FREEZE_LEASE_SECONDS=" + value + " is out of range" + fix);
+        }
+        return seconds;
     }
 }
