@@ -29,18 +29,9 @@ public final class TestCertificates {
 
   /** A new EC P-256 key (PKCS#8) and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1. */
   public static Pair selfSigned(Path workDir, String cn) throws IOException, GeneralSecurityException {
-    Files.createDirectories(workDir);
-    int n = SEQ.incrementAndGet();
-    Path cert = workDir.resolve("made-" + n + ".crt");
-    Path key = workDir.resolve("made-" + n + ".key");
-    LoopVolume.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=" + cn,
-        "-addext", "subjectAltName=IP:127.0.0.1");
-    byte[] certPem = Files.readAllBytes(cert);
-    byte[] keyPem = Files.readAllBytes(key);
-    Files.delete(cert);
-    Files.delete(key);
-    return new Pair(certPem, keyPem, certificate(certPem));
+    return made(workDir, cn, key -> LoopVolume.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", key + ".crt", "-days", "1",
+        "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1"));
   }
 
   /**
@@ -48,18 +39,7 @@ public final class TestCertificates {
    * certificate for {@code CN=<cn>} and IP 127.0.0.1.
    */
   public static Pair selfSignedRsaPkcs1(Path workDir, String cn) throws IOException, GeneralSecurityException {
-    Files.createDirectories(workDir);
-    int n = SEQ.incrementAndGet();
-    Path cert = workDir.resolve("made-" + n + ".crt");
-    Path key = workDir.resolve("made-" + n + ".key");
-    LoopVolume.run("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048");
-    LoopVolume.run("openssl", "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "1",
-        "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
-    byte[] certPem = Files.readAllBytes(cert);
-    byte[] keyPem = Files.readAllBytes(key);
-    Files.delete(cert);
-    Files.delete(key);
-    return new Pair(certPem, keyPem, certificate(certPem));
+    return made(workDir, cn, key -> LoopVolume.run("openssl", "genrsa", "-traditional", "-out", key.toString(), "2048"));
   }
 
   /**
@@ -67,13 +47,25 @@ public final class TestCertificates {
    * {@code EC PRIVATE KEY}) and a self-signed certificate for {@code CN=<cn>} and IP 127.0.0.1.
    */
   public static Pair selfSignedEcSec1(Path workDir, String cn) throws IOException, GeneralSecurityException {
+    return made(workDir, cn, key -> LoopVolume.run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out",
+        key.toString()));
+  }
+
+  private interface KeyMaker {
+    void make(Path key) throws IOException;
+  }
+
+  /** Runs {@code keyMaker} to write a key file, then self-signs a certificate for it unless the maker wrote one. */
+  private static Pair made(Path workDir, String cn, KeyMaker keyMaker) throws IOException, GeneralSecurityException {
     Files.createDirectories(workDir);
     int n = SEQ.incrementAndGet();
-    Path cert = workDir.resolve("made-" + n + ".crt");
     Path key = workDir.resolve("made-" + n + ".key");
-    LoopVolume.run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
-    LoopVolume.run("openssl", "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "1",
-        "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
+    Path cert = workDir.resolve("made-" + n + ".key.crt");
+    keyMaker.make(key);
+    if (!Files.exists(cert)) {
+      LoopVolume.run("openssl", "req", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "1",
+          "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
+    }
     byte[] certPem = Files.readAllBytes(cert);
     byte[] keyPem = Files.readAllBytes(key);
     Files.delete(cert);
