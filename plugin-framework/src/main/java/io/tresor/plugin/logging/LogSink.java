@@ -28,6 +28,13 @@ public final class LogSink {
         floors.put("io.grpc.netty.shaded.io.netty.bootstrap", LogLevel.ERROR);
         floors.put("io.grpc.netty.shaded.io.netty", LogLevel.WARN);
         floors.put("io.grpc.netty.shaded", LogLevel.INFO);
+        // Below INFO these echo requests: the tenant's SSE-C key is a header of every S3 call (and signed, so the
+        // signer's canonical request holds it too), the wire log holds bodies and the signing secret's use, and
+        // fabric8's HTTP logging shows Secrets read from the API. --log-level debug must not put them in the logs.
+        floors.put("org.apache.hc", LogLevel.INFO);
+        floors.put("software.amazon.awssdk", LogLevel.INFO);
+        floors.put("io.fabric8.kubernetes.client.http", LogLevel.INFO);
+        floors.put("jdk.internal.httpclient", LogLevel.INFO);
     }
 
     /** The process-wide sink. */
@@ -54,7 +61,7 @@ public final class LogSink {
         if (!threshold.admits(level)) {
             return false;
         }
-        if (name != null && name.startsWith("io.grpc.netty.shaded")) {
+        if (name != null) {
             for (Map.Entry<String, LogLevel> f : floors.entrySet()) {
                 if (name.startsWith(f.getKey()) && !f.getValue().admits(level)) {
                     return false;

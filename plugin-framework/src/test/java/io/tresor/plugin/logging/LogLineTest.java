@@ -81,6 +81,21 @@ class LogLineTest {
     }
 
     @Test
+    void atDebugAndTraceTheHttpClientsThatEchoRequestsStaySilentAndTheirWarningsDoNot() {
+        LogSink sink = new LogSink(new java.io.ByteArrayOutputStream());
+        sink.setThreshold(LogLevel.TRACE);
+        for (String echoing : new String[] {"org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
+                "software.amazon.awssdk.auth.signer.Aws4Signer", "software.amazon.awssdk.request",
+                "io.fabric8.kubernetes.client.http.HttpLoggingInterceptor", "jdk.internal.httpclient.debug"}) {
+            assertThat(sink.enabled(echoing, LogLevel.DEBUG)).as(echoing).isFalse();
+            assertThat(sink.enabled(echoing, LogLevel.TRACE)).as(echoing).isFalse();
+            assertThat(sink.enabled(echoing, LogLevel.WARN)).as(echoing).isTrue();
+        }
+        assertThat(sink.enabled("io.tresor.imagearchive.s3.S3BlobStore", LogLevel.TRACE)).isTrue();
+        assertThat(sink.enabled("io.fabric8.kubernetes.client.informers.SharedIndexInformer", LogLevel.DEBUG)).isTrue();
+    }
+
+    @Test
     void aValueThatContainsItselfIsRenderedWithoutFailing() throws Exception {
         Map<String, Object> a = new HashMap<>();
         Map<String, Object> b = new HashMap<>();
