@@ -31,9 +31,25 @@ final class BackupImageIndex {
     void begin(S3BlobStore store, String backup) {
         String key = key(store, backup);
         synchronized (lock(key)) {
-            active.computeIfAbsent(key, k -> new int[1])[0]++;
-            new BackupDocuments(store, clock).markInProgress(backup);
+            int[] n = active.computeIfAbsent(key, k -> new int[1]);
+            n[0]++;
+            try {
+                new BackupDocuments(store, clock).markInProgress(backup);
+            } catch (RuntimeException | Error e) {
+                // this capture ends here without end(): uncounted, or the root would outlive every later capture of
+                // the backup and hold the location's GC until it is stale
+                if (--n[0] <= 0) {
+                    active.remove(key);
+                }
+                throw e;
+            }
         }
+    }
+
+    /** Captures of this backup that began and have not ended (tests). */
+    int running(S3BlobStore store, String backup) {
+        int[] n = active.get(key(store, backup));
+        return n == null ? 0 : n[0];
     }
 
     /** Removes the in-progress root when no capture of this backup runs any more (the index now holds everything). */
