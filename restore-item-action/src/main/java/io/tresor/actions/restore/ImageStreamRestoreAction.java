@@ -30,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RIA {@code tresor.io/imagestream-restore}: creates the ImageStream from its backed-up spec in the target namespace,
+ * RIA {@code tresor.io/imagestream-restore}: refuses an ImageStream whose backed-up namespace the Restore or its Backup do
+ * not cover ({@link SourceNamespacePolicy}), creates it from its backed-up spec in the target namespace,
  * pushes its archived images into that namespace's repository of the internal registry (tag history oldest first,
  * blobs mounted from repositories this restore already filled in the same namespace), then tells Velero to skip its
  * own create. A missing blob or a wrong key fails that image with a restore error naming it; the others still go.
@@ -61,6 +62,13 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         ObjectNode restore = request.restore();
         RestoreTarget target = RestoreTarget.of(fromBackup, restore);
         ImageActionContext ctx = ImageActionContext.require(context);
+        String restoreNs = restore.path("metadata").path("namespace").asText();
+        String backupName = restore.path("spec").path("backupName").asText();
+        ObjectNode backup = ApiResources.get(ctx.client(), ApiResources.BACKUP, restoreNs, backupName).orElseThrow(() ->
+                new ActionException("restore " + restoreNs + "/" + restore.path("metadata").path("name").asText() + ": backup "
+                        + backupName + " does not exist in namespace " + restoreNs + ": ImageStream " + target.sourceNamespace()
+                        + "/" + target.name() + " and its images cannot be restored"));
+        refuseOutsideScope(target, restore, backup);
         createImageStream(ctx, target, request.item());
         String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
         if (indexKey.isEmpty()) {
@@ -68,12 +76,6 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                     .log("the backup archived no image of this ImageStream; created it from its spec");
             return RestoreItemResult.skip();
         }
-        String restoreNs = restore.path("metadata").path("namespace").asText();
-        String backupName = restore.path("spec").path("backupName").asText();
-        ObjectNode backup = ApiResources.get(ctx.client(), ApiResources.BACKUP, restoreNs, backupName).orElseThrow(() ->
-                new ActionException("restore " + restoreNs + "/" + restore.path("metadata").path("name").asText() + ": backup "
-                        + backupName + " does not exist in namespace " + restoreNs + ": the images of " + target.repository()
-                        + " cannot be found"));
         try (S3BlobStore store = ctx.stores().forBackup(backup);
              ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
             ImageIndex index = readIndex(store, backupName);
@@ -84,6 +86,20 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                     + backupName + ": " + e.getMessage(), e);
         }
         return RestoreItemResult.skip();
+    }
+
+    /**
+     * Refuses, before anything is created or pushed, an ImageStream whose own {@code metadata.namespace} lies outside
+     * the Restore's or the Backup's namespaces (see {@link SourceNamespacePolicy}).
+     */
+    private static void refuseOutsideScope(RestoreTarget target, ObjectNode restore, ObjectNode backup) throws ActionException {
+        var refusal = SourceNamespacePolicy.refusal(target.sourceNamespace(), restore, backup);
+        if (refusal.isPresent()) {
+            throw new ActionException("ImageStream " + target.name() + " of backup " + backup.path("metadata").path("name").asText()
+                    + " names namespace \"" + target.sourceNamespace() + "\" in its metadata.namespace, but " + refusal.get()
+                    + ": an object of the backup must lie in a namespace the backup and the restore cover; this one was altered in "
+                    + "the backup's storage or the backup is damaged. Nothing was created or pushed; restore from an unaltered backup");
+        }
     }
 
     private void createImageStream(ImageActionContext ctx, RestoreTarget target, ObjectNode prepared) throws ActionException {

@@ -92,6 +92,27 @@ class ImageStreamRestoreActionTest {
     }
 
     @Test
+    void anImageStreamNamingAnotherNamespaceInTheBackupIsRefusedBeforeAnythingIsCreatedOrPushed() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("tampered", "tamper-1", pushed);
+        // the tenant edits the object in its own bucket: same path (namespaces/shop/...), metadata.namespace of a victim
+        fromBackup.withObjectProperty("metadata").put("namespace", "victim");
+        int logBefore = cluster.registryAccessLog().size();
+
+        // a NAR's Restore: includedNamespaces forced to [shop], no mapping
+        assertThatThrownBy(() -> restore(fromBackup, "tamper-1", "shop"))
+                .isInstanceOf(ActionException.class)
+                .hasMessageContaining("ImageStream tampered of backup tamper-1 names namespace \"victim\"")
+                .hasMessageContaining("includes only namespaces [shop] (spec.includedNamespaces)")
+                .hasMessageContaining("Nothing was created or pushed");
+        assertThat(ApiResources.get(cluster.client(), ApiResources.IMAGE_STREAM, "victim", "tampered")).isEmpty();
+        assertThat(ApiResources.get(cluster.client(), ApiResources.IMAGE_STREAM, "shop", "tampered")).isEmpty();
+        assertThat(cluster.registryAccessLog().subList(logBefore, cluster.registryAccessLog().size()))
+                .as("no registry call at all").isEmpty();
+        assertThat(cluster.registryClient().manifest("victim/tampered", "latest")).isEmpty();
+    }
+
+    @Test
     void aWrongKeyFailsWithTheStorageLocationAndKeyNamed() throws Exception {
         TestImages.Pushed[] pushed = new TestImages.Pushed[2];
         ObjectNode fromBackup = backedUp("keyed", "key-1", pushed);
