@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * not cover ({@link SourceNamespacePolicy}), creates it from its backed-up spec in the target namespace,
  * pushes its archived images into that namespace's repository of the internal registry (tag history oldest first,
  * blobs mounted from repositories this restore already filled in the same namespace), then tells Velero to skip its
- * own create. A missing blob or a wrong key fails that image with a restore error naming it; the others still go.
+ * own create. An existing ImageStream is left alone (item back to Velero unchanged) unless the Restore's
+ * {@code existingResourcePolicy} is {@code update}. A missing blob or a wrong key fails that image with a restore error
+ * naming it; the others still go.
  */
 public final class ImageStreamRestoreAction implements RestoreItemAction {
     public static final String NAME = "tresor.io/imagestream-restore";
@@ -69,7 +71,13 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                         + backupName + " does not exist in namespace " + restoreNs + ": ImageStream " + target.sourceNamespace()
                         + "/" + target.name() + " and its images cannot be restored"));
         refuseOutsideScope(target, restore, backup);
-        createImageStream(ctx, target, request.item());
+        boolean update = "update".equals(restore.path("spec").path("existingResourcePolicy").asText());
+        if (!createImageStream(ctx, target, request.item(), update)) {
+            // Velero's own create then meets the existing object and reports it as for any other kind
+            LOG.atWarn().addKeyValue("imagestream", target.repository()).log("imagestream " + target.repository()
+                    + " exists; its images are not restored, as Velero leaves existing objects alone unless existingResourcePolicy is update");
+            return RestoreItemResult.unchanged();
+        }
         String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
         if (indexKey.isEmpty()) {
             LOG.atInfo().addKeyValue("imagestream", target.repository())
@@ -102,15 +110,24 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         }
     }
 
-    private void createImageStream(ImageActionContext ctx, RestoreTarget target, ObjectNode prepared) throws ActionException {
+    /**
+     * Creates the ImageStream; false when it exists already and the Restore's {@code existingResourcePolicy} is not
+     * {@code update} (Velero's default leaves existing objects alone: pushing would move its live tags back).
+     */
+    private boolean createImageStream(ImageActionContext ctx, RestoreTarget target, ObjectNode prepared, boolean update)
+            throws ActionException {
         try {
             ctx.client().genericKubernetesResources(ApiResources.IMAGE_STREAM).inNamespace(target.namespace())
                     .resource(ApiResources.generic(target.imageStream(prepared))).create();
             LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream created from its backed-up spec");
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream exists already; images are pushed into it");
-                return;
+                if (update) {
+                    LOG.atInfo().addKeyValue("imagestream", target.repository())
+                            .log("ImageStream exists already; existingResourcePolicy is update: images are pushed into it");
+                }
+                return update;
             }
             throw new ActionException("ImageStream " + target.repository() + " cannot be created: " + e.getMessage()
                     + " (the Velero service account needs create on imagestreams)", e);

@@ -64,7 +64,15 @@ class ImageStreamRestoreActionTest {
     }
 
     static RestoreItemResult restore(ObjectNode fromBackup, String backup, String to) throws ActionException {
+        return restore(fromBackup, backup, to, null);
+    }
+
+    /** A Restore of {@code shop} into {@code to}, with {@code spec.existingResourcePolicy} when not null. */
+    static RestoreItemResult restore(ObjectNode fromBackup, String backup, String to, String existingResourcePolicy) throws ActionException {
         ObjectNode restore = ImageStreams.restore("restore-" + to, backup, "shop", to);
+        if (existingResourcePolicy != null) {
+            restore.withObjectProperty("spec").put("existingResourcePolicy", existingResourcePolicy);
+        }
         return new ImageStreamRestoreAction(() -> ctx).execute(new RestoreItemRequest(ImageStreams.prepared(fromBackup),
                 () -> fromBackup, () -> restore));
     }
@@ -110,6 +118,32 @@ class ImageStreamRestoreActionTest {
         assertThat(cluster.registryAccessLog().subList(logBefore, cluster.registryAccessLog().size()))
                 .as("no registry call at all").isEmpty();
         assertThat(cluster.registryClient().manifest("victim/tampered", "latest")).isEmpty();
+    }
+
+    @Test
+    void anExistingImageStreamKeepsItsTagsUnlessExistingResourcePolicyIsUpdate() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("live", "exist-1", pushed);
+        // production moved on since the backup: shop-live/live exists, its latest is image Z
+        TestImages images = new TestImages(cluster.registryClient(), 777);
+        TestImages.Pushed z = images.image("shop-live/live", "latest", false, "amd64", List.of(images.layer("shop-live/live", 5_000, false)));
+        String host = cluster.registryHost();
+        cluster.create(ApiResources.IMAGE_STREAM, ImageStreams.imageStream("shop-live", "live", host, Map.of("latest",
+                List.of(new Item(host + "/shop-live/live@" + z.digest(), z.digest().toString(), "2026-12-01T08:00:00Z")))));
+        int logBefore = cluster.registryAccessLog().size();
+
+        RestoreItemResult result = restore(fromBackup, "exist-1", "shop-live");
+        OciRegistryClient registry = cluster.registryClient();
+        assertThat(registry.manifest("shop-live/live", "latest").orElseThrow().digest()).as("latest still Z").isEqualTo(z.digest());
+        assertThat(result.skipRestore()).as("Velero's own create meets the object and reports it").isFalse();
+        assertThat(result.item()).as("unchanged").isNull();
+        assertThat(cluster.registryAccessLog().subList(logBefore, cluster.registryAccessLog().size()))
+                .as("nothing pushed").noneMatch(l -> l.contains("PUT ") || l.contains("POST ") || l.contains("PATCH "));
+        assertThat(registry.manifest("shop-live/live", pushed[0].digest().toString())).isEmpty();
+
+        assertThat(restore(fromBackup, "exist-1", "shop-live", "update").skipRestore()).isTrue();
+        assertThat(registry.manifest("shop-live/live", "latest").orElseThrow().digest()).as("pushed as before").isEqualTo(pushed[0].digest());
+        assertThat(registry.manifest("shop-live/live", "v1").orElseThrow().digest()).isEqualTo(pushed[1].digest());
     }
 
     @Test
