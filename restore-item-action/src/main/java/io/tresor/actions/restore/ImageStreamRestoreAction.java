@@ -11,6 +11,8 @@ import io.tresor.imagearchive.copy.RestoreResult;
 import io.tresor.imagearchive.index.ImageIndex;
 import io.tresor.imagearchive.index.ImageRecord;
 import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.index.TagItemRecord;
+import io.tresor.imagearchive.index.TagRecord;
 import io.tresor.imagearchive.registry.OciRegistryClient;
 import io.tresor.imagearchive.registry.RetryPolicy;
 import io.tresor.imagearchive.s3.S3BlobStore;
@@ -188,6 +190,14 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         String key = restore.path("metadata").path("uid").asText(restore.path("metadata").path("name").asText()) + "/" + target.namespace();
         Set<String> mountable = filled.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
         List<String> failures = new ArrayList<>();
+        for (TagRecord tag : TagHistoryReplay.leftToTheirSpec(record)) {
+            TagItemRecord newest = tag.items().get(0);
+            LOG.atWarn().addKeyValue("imagestream", target.repository()).addKeyValue("tag", tag.tag())
+                    .log("tag {} of imagestream {} cannot be restored to its backup-time image {}: that image was not archived ({}{}); "
+                                    + "its older archived images are pushed by digest only; the tag gets what its spec tag gives it, or none",
+                            tag.tag(), target.repository(), newest.image(), newest.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                            newest.reason() == null ? "" : ": " + newest.reason());
+        }
         for (TagHistoryReplay.Push push : TagHistoryReplay.of(record)) {
             ImageRecord image = index.image(push.image()).orElse(null);
             if (image == null) {
@@ -195,9 +205,10 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                 continue;
             }
             try {
-                RestoreResult r = copier.restore(image, registry, target.repository(), List.of(push.tag()), List.copyOf(mountable));
+                RestoreResult r = copier.restore(image, registry, target.repository(), push.tags(), List.copyOf(mountable));
                 LOG.atInfo().addKeyValue("imagestream", target.repository()).addKeyValue("tag", push.tag())
-                        .addKeyValue("image", push.image().toString()).addKeyValue("blobsPushed", r.blobsPushed())
+                        .addKeyValue("byDigestOnly", push.byDigestOnly()).addKeyValue("image", push.image().toString())
+                        .addKeyValue("blobsPushed", r.blobsPushed())
                         .addKeyValue("blobsMounted", r.blobsMounted()).addKeyValue("blobsPresent", r.blobsPresent())
                         .addKeyValue("bytesPushed", r.bytesPushed()).addKeyValue("durationMs", r.duration().toMillis())
                         .log("image restored");

@@ -52,6 +52,42 @@ class RestoreTargetTest {
                 new TagHistoryReplay.Push("latest", a), new TagHistoryReplay.Push("latest", c));
     }
 
+    /** A tag whose newest item was not archived: its archived older images go in by digest, never under the tag. */
+    @Test
+    void aTagWhoseNewestImageWasNotArchivedGetsItsOlderImagesByDigestOnly() {
+        Digest x = Digest.parse("sha256:" + "1".repeat(64));
+        Digest y = Digest.parse("sha256:" + "2".repeat(64));
+        Digest z = Digest.parse("sha256:" + "3".repeat(64));
+        record Case(String description, List<TagItemRecord> latest, List<TagHistoryReplay.Push> expected) {
+        }
+        List<Case> cases = List.of(
+                new Case("latest now points at otherns/base:1 (reference), y captured before",
+                        List.of(item(x, Outcome.REFERENCE), item(y, Outcome.CAPTURED)),
+                        List.of(new TagHistoryReplay.Push("latest", y, true))),
+                new Case("newest pruned before the backup (skipped), y and z archived",
+                        List.of(item(x, Outcome.SKIPPED), item(y, Outcome.ALREADY_PRESENT), item(z, Outcome.CAPTURED)),
+                        List.of(new TagHistoryReplay.Push("latest", z, true), new TagHistoryReplay.Push("latest", y, true))),
+                new Case("newest archived, an older reference in between: tagged as before",
+                        List.of(item(y, Outcome.CAPTURED), item(x, Outcome.REFERENCE), item(z, Outcome.CAPTURED)),
+                        List.of(new TagHistoryReplay.Push("latest", z), new TagHistoryReplay.Push("latest", y))),
+                new Case("only a reference: nothing to push", List.of(item(x, Outcome.REFERENCE)), List.of()));
+        for (Case c : cases) {
+            ImageStreamRecord record = new ImageStreamRecord("shop", "web", List.of(new TagRecord("latest", c.latest())));
+            List<TagHistoryReplay.Push> pushes = TagHistoryReplay.of(record);
+            assertThat(pushes).as(c.description()).containsExactlyElementsOf(c.expected());
+            if (!c.latest().get(0).outcome().archived()) {
+                assertThat(pushes).as(c.description() + ": nothing pushed under latest").allMatch(p -> p.tags().isEmpty());
+            }
+            assertThat(TagHistoryReplay.leftToTheirSpec(record)).as(c.description() + ": warned")
+                    .hasSize(c.expected().stream().anyMatch(TagHistoryReplay.Push::byDigestOnly) ? 1 : 0);
+        }
+        assertThat(TagHistoryReplay.of(new ImageStreamRecord("shop", "web", List.of(new TagRecord("latest",
+                List.of(item(x, Outcome.REFERENCE), item(y, Outcome.CAPTURED)))))))
+                .as("the reviewer's case").doesNotContain(new TagHistoryReplay.Push("latest", y));
+        assertThat(new TagHistoryReplay.Push("latest", y, true).tags()).isEmpty();
+        assertThat(new TagHistoryReplay.Push("latest", y).tags()).containsExactly("latest");
+    }
+
     private static TagItemRecord item(Digest d, Outcome outcome) {
         return new TagItemRecord("2026-11-30T10:00:00Z", HOST + "/shop/web@" + d, d, outcome, null);
     }
