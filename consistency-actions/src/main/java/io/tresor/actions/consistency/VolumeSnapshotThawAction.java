@@ -91,15 +91,18 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
           .log("tresor could not ask the freeze agent to thaw VolumeSnapshot {}/{} ({}); a freeze it holds thaws by"
               + " itself on the snapshot handle or when its lease ends", namespace, name, String.join("; ", unreachable));
     }
-    boolean thawedNow = leases.stream().anyMatch(l -> l.getState() == LeaseState.THAWED
+    // a group's Thaw answers with the group's leases of every PVC on the node: only this snapshot's PVC counts
+    List<LeaseStatus> own = leases.stream().filter(l -> l.getNamespace().equals(namespace) && l.getPvc().equals(pvc))
+        .toList();
+    boolean thawedNow = own.stream().anyMatch(l -> l.getState() == LeaseState.THAWED
         && l.getThawCause() == ThawCause.THAW_CALL);
     if (thawedNow) {
       LOG.atInfo().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
           .log("tresor thawed the filesystem of PVC {}/{} for VolumeSnapshot {}", namespace, pvc, name);
     }
-    if (leases.isEmpty() && !unreachable.isEmpty()) {
+    if (own.isEmpty() && !unreachable.isEmpty()) {
       return Verdict.unknown("the freeze agent could not be asked: " + String.join("; ", unreachable));
     }
-    return LeaseVerdicts.of(leases);
+    return LeaseVerdicts.of(own);
   }
 }

@@ -114,30 +114,59 @@ class VolumeSnapshotThawActionTest {
     assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText()).contains(lease.getSkipCode());
   }
 
+  /** What the webhook's /freeze asks for one PVC of a VolumeGroupSnapshot. */
+  private static LeaseStatus freezeForGroup(ConsistencyBed.Volume v, String group, String admission) throws Exception {
+    try (var webhook = bed.client(TestCluster.WEBHOOK_TOKEN)) {
+      return webhook.freeze(ConsistencyBed.NODE, io.tresor.proto.freeze.v1.FreezeRequest.newBuilder()
+          .setNamespace(ConsistencyBed.NS).setPvc(v.pvc()).setPv(v.pv()).addPodUids(v.pod().getMetadata().getUid())
+          .setVolumeSnapshot(io.tresor.proto.freeze.v1.SnapshotRef.newBuilder().setNamespace(ConsistencyBed.NS)
+              .setName(group).setAdmissionRequestUid(admission).setBackupName("nightly")
+              .setKind(io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT))
+          .setLeaseSeconds(60).build());
+    }
+  }
+
+  /** The member snapshot the snapshot controller creates for one PVC after the group's cut. */
+  private static ObjectNode member(ConsistencyBed.Volume v, String group) throws Exception {
+    ObjectNode member = Items.tree(bed.cluster.veleroSnapshot(ConsistencyBed.NS, "snapshot-4b1c9e0d" + v.pvc(),
+        v.pvc(), "nightly"));
+    member.putObject("status").put("volumeGroupSnapshotName", group).put("readyToUse", true);
+    return member;
+  }
+
   @Test
   void aMemberOfAGroupSnapshotThawsTheGroupsFreezeOfItsPvc() throws Exception {
     LoopVolume.assumeRoot();
     ConsistencyBed.Volume v = bed.volume(true);
-    String admission = java.util.UUID.randomUUID().toString();
-    try (var webhook = bed.client(TestCluster.WEBHOOK_TOKEN)) {
-      LeaseStatus lease = webhook.freeze(ConsistencyBed.NODE, io.tresor.proto.freeze.v1.FreezeRequest.newBuilder()
-          .setNamespace(ConsistencyBed.NS).setPvc(v.pvc()).setPv(v.pv()).addPodUids(v.pod().getMetadata().getUid())
-          .setVolumeSnapshot(io.tresor.proto.freeze.v1.SnapshotRef.newBuilder().setNamespace(ConsistencyBed.NS)
-              .setName("velero-orders-7f2k").setAdmissionRequestUid(admission).setBackupName("nightly")
-              .setKind(io.tresor.proto.freeze.v1.SnapshotKind.VOLUME_GROUP_SNAPSHOT))
-          .setLeaseSeconds(60).build());
-      assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
-    }
-    // the member snapshot the snapshot controller created after the group's cut
-    ObjectNode member = Items.tree(bed.cluster.veleroSnapshot(ConsistencyBed.NS, "snapshot-4b1c9e0d" + v.pvc(),
-        v.pvc(), "nightly"));
-    member.putObject("status").put("volumeGroupSnapshotName", "velero-orders-7f2k").put("readyToUse", true);
+    LeaseStatus lease = freezeForGroup(v, "velero-orders-7f2k", java.util.UUID.randomUUID().toString());
+    assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    ObjectNode member = member(v, "velero-orders-7f2k");
     CompletableFuture<Void> blocked = v.fs().write();
     Thread.sleep(200);
     assertThat(blocked).isNotDone();
     BackupItemResult r = action.execute(Items.request(member, Items.backup("nightly", "")));
     blocked.get(5, TimeUnit.SECONDS);
     assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
+  }
+
+  @Test
+  void eachMemberOfAGroupSnapshotCarriesTheVerdictOfItsOwnPvc() throws Exception {
+    LoopVolume.assumeRoot();
+    ConsistencyBed.Volume mounted = bed.volume(true);
+    ConsistencyBed.Volume unmounted = bed.volume(false);
+    String group = "velero-billing-3q8v";
+    String admission = java.util.UUID.randomUUID().toString();
+    assertThat(freezeForGroup(mounted, group, admission).getState()).isEqualTo(LeaseState.FROZEN);
+    LeaseStatus skipped = freezeForGroup(unmounted, group, admission);
+    assertThat(skipped.getState()).isEqualTo(LeaseState.SKIPPED);
+
+    // the agent answers a group's Thaw with the leases of both PVCs: the unmounted one must not read "frozen"
+    BackupItemResult r = action.execute(Items.request(member(unmounted, group), Items.backup("nightly", "")));
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("not-frozen");
+    assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText()).contains(skipped.getSkipCode());
+
+    BackupItemResult m = action.execute(Items.request(member(mounted, group), Items.backup("nightly", "")));
+    assertThat(annotations(m).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
   }
 
   @Test
