@@ -2,11 +2,14 @@ package io.tresor.actions.consistency;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tresor.freeze.client.AgentUnavailableException;
 import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.FreezeClientConfig;
 import io.tresor.freeze.client.VolumeUsers;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster and the freeze agents as the actions reach them. Created on first use: Velero starts the plugin
@@ -15,11 +18,16 @@ import java.util.function.Supplier;
 public final class ClusterAccess {
   /** Agent calls are on the backup's critical path, and the agent answers in milliseconds. */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  static final String SETUP_FAILED = "tresor's freeze client could not be set up (the configuration problem is "
+      + "logged once per plugin process)";
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterAccess.class);
 
   private final Supplier<KubernetesClient> clientFactory;
   private final FreezeClientConfig config;
   private volatile KubernetesClient client;
   private volatile FreezeClient freeze;
+  /** Why the freeze client could not be created (logged once); null = not tried yet or created. */
+  private String setupFailure;
   private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
   public ClusterAccess(Supplier<KubernetesClient> clientFactory, FreezeClientConfig config) {
@@ -41,7 +49,11 @@ public final class ClusterAccess {
     if (warming.compareAndSet(false, true)) {
       Thread t = new Thread(() -> {
         try {
-          freeze();
+          try {
+            freeze();
+          } catch (AgentUnavailableException e) {
+            // freeze() logged the configuration problem once; the cluster client is still worth warming
+          }
           // one real request sets up the HTTP client, TLS and JSON decoding before the first item needs them
           kube().pods().inNamespace(config.agentNamespace()).withLabelSelector(config.agentLabelSelector()).list();
         } catch (RuntimeException e) {
@@ -60,9 +72,26 @@ public final class ClusterAccess {
     return client;
   }
 
-  public synchronized FreezeClient freeze() {
+  /**
+   * The freeze client, created once. A configuration it cannot be created from (a CA file that is missing, empty or
+   * not PEM) is one warn line for the whole process, and from then on every caller sees the agents as unavailable:
+   * the actions then record "unknown" instead of failing the item (Velero would leave a failed item out of the
+   * backup).
+   */
+  public synchronized FreezeClient freeze() throws AgentUnavailableException {
+    if (freeze == null && setupFailure == null) {
+      KubernetesClient kube = kube();
+      try {
+        freeze = FreezeClient.create(kube, config);
+      } catch (IllegalArgumentException e) {
+        setupFailure = e.getMessage();
+        LOG.atWarn().log("tresor cannot call the freeze agents: {}; until the plugin restarts with a fixed "
+            + "configuration, snapshots are not thawed by tresor (a freeze thaws by itself when its lease ends) and "
+            + "their consistency is recorded as unknown", setupFailure);
+      }
+    }
     if (freeze == null) {
-      freeze = FreezeClient.create(kube(), config);
+      throw new AgentUnavailableException(SETUP_FAILED);
     }
     return freeze;
   }

@@ -89,7 +89,7 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
     if (!unreachable.isEmpty()) {
       LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
           .log("tresor could not ask the freeze agent to thaw VolumeSnapshot {}/{} ({}); a freeze it holds thaws by"
-              + " itself on the snapshot handle or when its lease ends", namespace, name, String.join("; ", unreachable));
+              + " itself on the snapshot handle or when its lease ends", namespace, name, String.join("; ", unreachable.stream().distinct().toList()));
     }
     // a group's Thaw answers with the group's leases of every PVC on the node: only this snapshot's PVC counts
     List<LeaseStatus> own = leases.stream().filter(l -> l.getNamespace().equals(namespace) && l.getPvc().equals(pvc))
@@ -101,7 +101,7 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
           .log("tresor thawed the filesystem of PVC {}/{} for VolumeSnapshot {}", namespace, pvc, name);
     }
     if (own.isEmpty() && !unreachable.isEmpty()) {
-      return Verdict.unknown("the freeze agent could not be asked: " + String.join("; ", unreachable));
+      return Verdict.unknown("the freeze agent could not be asked: " + String.join("; ", unreachable.stream().distinct().toList()));
     }
     return LeaseVerdicts.of(own);
   }

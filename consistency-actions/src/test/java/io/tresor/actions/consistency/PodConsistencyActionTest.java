@@ -13,6 +13,7 @@ import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.proto.freeze.v1.LeaseState;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,29 @@ class PodConsistencyActionTest {
       assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
           .contains("could not be read").contains("worker-without-agent"));
     }
+  }
+
+  @Test
+  void aFreezeClientThatCannotBeSetUpIsUnknownWithItsProblemLoggedOnceAndTheItemIsKept() throws Exception {
+    PodConsistencyAction misconfigured = new PodConsistencyAction(new ClusterAccess(() -> bed.cluster.client,
+        bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(Path.of("/nonexistent/service-ca.crt"),
+            "tresor-freeze-agent.tresor.svc")));
+    String pvc = "data-no-ca";
+    bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-5e6f7a8b-0000-4c8b-9d61-2f3a4b5c6d7e");
+    Pod pod = bed.cluster.runningPod(ConsistencyBed.NS, "no-ca-0", ConsistencyBed.NODE, pvc);
+    try (CapturedLog log = new CapturedLog()) {
+      for (String backup : List.of("daily-0700", "daily-0800")) {
+        BackupItemResult r = misconfigured.execute(Items.request(Items.tree(pod), Items.backup(backup, "")));
+        assertThat(r.item().path("kind").asText()).isEqualTo("Pod");
+        assertThat(volumesAnnotation(r).path(pvc).asText()).contains("could not be read");
+      }
+      assertThat(log.at("warn")).filteredOn(l -> l.path("@message").asText().contains("no such file"))
+          .singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+              .contains("TRESOR_FREEZE_AGENT_CA_FILE=/nonexistent/service-ca.crt"));
+      assertThat(log.at("warn")).hasSize(3);
+      assertThat(log.at("error")).isEmpty();
+    }
+    assertThat(events(pvc)).hasSize(2).allSatisfy(e -> assertThat(e.getReason()).isEqualTo("ConsistencyUnknown"));
   }
 
   @Test

@@ -10,7 +10,9 @@ import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -98,6 +100,30 @@ class VolumeSnapshotThawActionTest {
       assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
       assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
           .contains("worker-without-agent").contains("thaws by itself"));
+      assertThat(log.at("error")).isEmpty();
+    }
+  }
+
+  @Test
+  void aFreezeClientThatCannotBeSetUpIsUnknownWithItsProblemLoggedOnceAndNeverFailsTheItem() throws Exception {
+    VolumeSnapshotThawAction misconfigured = new VolumeSnapshotThawAction(new ClusterAccess(() -> bed.cluster.client,
+        bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(Path.of("/nonexistent/service-ca.crt"),
+            "tresor-freeze-agent.tresor.svc")));
+    String pvc = "data-no-ca";
+    bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-0c1d2e3f-5a4e-4c8b-9d61-2f3a4b5c6d7e");
+    bed.cluster.runningPod(ConsistencyBed.NS, "no-ca-0", ConsistencyBed.NODE, pvc);
+    try (CapturedLog log = new CapturedLog()) {
+      for (String name : List.of("velero-data-no-ca-a1b2c", "velero-data-no-ca-d3e4f")) {
+        GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, pvc, "nightly");
+        BackupItemResult r = misconfigured.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+        assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
+        assertThat(r.item().path("metadata").path("name").asText()).isEqualTo(name);
+      }
+      // the configuration problem once for the process, then one warn line per snapshot as for an absent agent
+      assertThat(log.at("warn")).filteredOn(l -> l.path("@message").asText().contains("no such file"))
+          .singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+              .contains("TRESOR_FREEZE_AGENT_CA_FILE=/nonexistent/service-ca.crt"));
+      assertThat(log.at("warn")).hasSize(3);
       assertThat(log.at("error")).isEmpty();
     }
   }
