@@ -2,6 +2,8 @@ package io.tresor.actions.consistency;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tresor.freeze.client.AgentUnavailableException;
 import io.tresor.plugin.api.BackupItemAction;
@@ -55,7 +57,7 @@ public final class PodConsistencyAction implements BackupItemAction {
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     PvcEvents events = new PvcEvents(cluster.kube());
     for (PodVolume v : volumes) {
-      Verdict verdict = verdict(v, record);
+      Verdict verdict = verdict(namespace, v, record);
       summary.put(v.volume(), verdict.sentence());
       LoggingEventBuilder line = verdict.warning() ? LOG.atWarn() : LOG.atInfo();
       line.addKeyValue("namespace", namespace).addKeyValue("name", podName).addKeyValue("volume", v.volume())
@@ -89,7 +91,7 @@ public final class PodConsistencyAction implements BackupItemAction {
     }
   }
 
-  private static Verdict verdict(PodVolume v, Record r) {
+  private Verdict verdict(String namespace, PodVolume v, Record r) {
     switch (v.method()) {
       case FS_BACKUP:
         return Verdict.notFrozenByDesign("backed up by file-system copy (Velero fs-backup): not frozen, and "
@@ -102,10 +104,36 @@ public final class PodConsistencyAction implements BackupItemAction {
     if (!r.running()) {
       return Verdict.notFrozenByDesign("the pod is not running: the volume was not in use by it, nothing to freeze");
     }
-    Verdict frozen = r.unavailable() != null
-        ? Verdict.unknown("the freeze agent's record could not be read (" + r.unavailable() + ")")
-        : LeaseVerdicts.of(r.leases().stream().filter(l -> l.getPvc().equals(v.pvc())).toList());
+    if (r.unavailable() != null) {
+      Verdict unknown = Verdict.unknown("the freeze agent's record could not be read (" + r.unavailable() + ")");
+      return v.method() == PodVolume.Method.DATA_MOVER
+          ? unknown.and("its data is copied by Velero's data mover: " + NOT_TENANT_KEY) : unknown;
+    }
+    List<LeaseStatus> leases = r.leases().stream().filter(l -> l.getPvc().equals(v.pvc())).toList();
+    if (leases.isEmpty() && notCsi(namespace, v.pvc())) {
+      // Velero takes CSI snapshots (and moves data) only of CSI volumes: no VolumeSnapshot, no /freeze, no record
+      return Verdict.notFrozenByDesign("not frozen by design: not a CSI volume (Velero takes no CSI snapshot of it)");
+    }
+    Verdict frozen = LeaseVerdicts.of(leases);
     return v.method() == PodVolume.Method.DATA_MOVER
         ? frozen.and("its data is copied by Velero's data mover: " + NOT_TENANT_KEY) : frozen;
+  }
+
+  /**
+   * Whether the PVC is bound to a PV without {@code spec.csi} (NFS, local, hostPath, in-tree). Anything that cannot be
+   * read says no: the missing record then stays a warning.
+   */
+  private boolean notCsi(String namespace, String pvc) {
+    try {
+      PersistentVolumeClaim claim = cluster.kube().persistentVolumeClaims().inNamespace(namespace).withName(pvc).get();
+      String volumeName = claim == null || claim.getSpec() == null ? null : claim.getSpec().getVolumeName();
+      if (volumeName == null || volumeName.isEmpty()) {
+        return false;
+      }
+      PersistentVolume pv = cluster.kube().persistentVolumes().withName(volumeName).get();
+      return pv != null && pv.getSpec() != null && pv.getSpec().getCsi() == null;
+    } catch (KubernetesClientException e) {
+      return false;
+    }
   }
 }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.tresor.freeze.client.testing.ConsistencyBed;
 import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
@@ -89,6 +92,34 @@ class PodConsistencyActionTest {
           .contains("no freeze was recorded"));
     }
     assertThat(events(v.pvc())).singleElement().extracting(Event::getType).isEqualTo("Warning");
+  }
+
+  @Test
+  void aVolumeOnANonCsiPersistentVolumeIsAnInfoLineAndANormalEvent() throws Exception {
+    // a statically provisioned NFS share: Velero takes no CSI snapshot of it, so no /freeze and no record
+    String pvc = "shared-nfs";
+    String pv = "nfs-share-" + java.util.UUID.randomUUID();
+    bed.cluster.client.resource(new PersistentVolumeBuilder().withNewMetadata().withName(pv).endMetadata()
+        .withNewSpec().withNewNfs().withServer("nfs.example").withPath("/exports/shop").endNfs()
+        .withNewClaimRef().withNamespace(ConsistencyBed.NS).withName(pvc).endClaimRef().withVolumeMode("Filesystem")
+        .addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteMany").endSpec()
+        .withNewStatus().withPhase("Bound").endStatus().build()).create();
+    bed.cluster.client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(ConsistencyBed.NS)
+        .withName(pvc).endMetadata().withNewSpec().withVolumeName(pv).withStorageClassName("")
+        .withAccessModes("ReadWriteMany").withNewResources().addToRequests("storage", new Quantity("1Gi"))
+        .endResources().endSpec().withNewStatus().withPhase("Bound").endStatus().build()).create();
+    Pod pod = bed.cluster.runningPod(ConsistencyBed.NS, "nfs-reader-0", ConsistencyBed.NODE, pvc);
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = action.execute(Items.request(Items.tree(pod), Items.backup("daily-0900", "")));
+      assertThat(log.at("warn")).isEmpty();
+      assertThat(log.at("info")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("not a CSI volume"));
+      assertThat(volumesAnnotation(r).path(pvc).asText()).contains("not a CSI volume");
+    }
+    assertThat(events(pvc)).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Normal");
+      assertThat(e.getReason()).isEqualTo("NotFrozen");
+    });
   }
 
   @Test
