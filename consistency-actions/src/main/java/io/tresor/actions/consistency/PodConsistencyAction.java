@@ -26,6 +26,7 @@ public final class PodConsistencyAction implements BackupItemAction {
   public static final String NAME = "tresor.io/pod-consistency";
   private static final Logger LOG = LoggerFactory.getLogger(PodConsistencyAction.class);
   static final String NOT_TENANT_KEY = "not SSE-C encrypted with the tenant's key";
+  private static final String AGENT_UNREACHABLE = VolumeSnapshotThawAction.AGENT_UNREACHABLE;
 
   private final ClusterAccess cluster;
 
@@ -59,11 +60,17 @@ public final class PodConsistencyAction implements BackupItemAction {
     for (PodVolume v : volumes) {
       Verdict verdict = verdict(namespace, v, record);
       summary.put(v.volume(), verdict.sentence());
+      // the pod annotation and the PVC Event are the tenant's: why the agent could not be read (its pod, address,
+      // node, configuration advice, API errors) is for the backup log only
+      String logged = record.unavailable() != null && verdict.sentence().startsWith(AGENT_UNREACHABLE)
+          ? verdict.sentence().replace(AGENT_UNREACHABLE, "the freeze agent's record could not be read ("
+              + record.unavailable() + ")")
+          : verdict.sentence();
       LoggingEventBuilder line = verdict.warning() ? LOG.atWarn() : LOG.atInfo();
       line.addKeyValue("namespace", namespace).addKeyValue("name", podName).addKeyValue("volume", v.volume())
           .addKeyValue("pvc", v.pvc())
           .log("consistency of volume {} (PVC {}/{}) of pod {}: {}", v.volume(), namespace, v.pvc(), podName,
-              verdict.sentence());
+              logged);
       events.record(namespace, v.pvc(), backupName, verdict);
     }
     Json.annotate(pod, ConsistencyAnnotations.VOLUMES, summary.toString());
@@ -105,7 +112,7 @@ public final class PodConsistencyAction implements BackupItemAction {
       return Verdict.notFrozenByDesign("the pod is not running: the volume was not in use by it, nothing to freeze");
     }
     if (r.unavailable() != null) {
-      Verdict unknown = Verdict.unknown("the freeze agent's record could not be read (" + r.unavailable() + ")");
+      Verdict unknown = Verdict.unknown(AGENT_UNREACHABLE);
       return v.method() == PodVolume.Method.DATA_MOVER
           ? unknown.and("its data is copied by Velero's data mover: " + NOT_TENANT_KEY) : unknown;
     }

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class VolumeSnapshotThawAction implements BackupItemAction {
   public static final String NAME = "tresor.io/volumesnapshot-thaw";
   private static final Logger LOG = LoggerFactory.getLogger(VolumeSnapshotThawAction.class);
+  /** What the tenant reads (annotation, Event) when an agent could not be asked; the details are in the log. */
+  static final String AGENT_UNREACHABLE = "the freeze agent on the pod's node could not be reached; the backup's log "
+      + "has the details";
 
   private final ClusterAccess cluster;
 
@@ -54,15 +57,17 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
     String group = Json.text(vs, "status", "volumeGroupSnapshotName");
     // a member of a group snapshot was frozen under the group's admission (the members appear after the cut)
     SnapshotRef ref = group.isEmpty()
-        ? SnapshotRef.newBuilder().setNamespace(namespace).setName(name).setUid(Json.text(vs, "metadata", "uid")).build()
+        ? SnapshotRef.newBuilder().setNamespace(namespace).setName(name).setUid(Json.text(vs, "metadata", "uid"))
+            .build()
         : SnapshotRef.newBuilder().setNamespace(namespace).setName(group).setKind(SnapshotKind.VOLUME_GROUP_SNAPSHOT)
             .build();
     Verdict verdict;
     try {
       verdict = thawOnNodes(namespace, name, pvc, ref);
     } catch (KubernetesClientException e) {
-      verdict = Verdict.unknown("could not find the pods of PVC " + pvc + " to reach their freeze agents: "
-          + e.getMessage());
+      // the annotation is in the tenant's backup: the API server's error text stays in the log line
+      verdict = Verdict.unknown("the pods of PVC " + pvc + " could not be looked up to reach their freeze agents; "
+          + "the backup's log has the details");
       LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
           .log("tresor could not look for freezes of VolumeSnapshot {}/{}; any freeze still thaws by itself"
               + " when its lease ends: {}", namespace, name, e.getMessage());
@@ -89,7 +94,8 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
     if (!unreachable.isEmpty()) {
       LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
           .log("tresor could not ask the freeze agent to thaw VolumeSnapshot {}/{} ({}); a freeze it holds thaws by"
-              + " itself on the snapshot handle or when its lease ends", namespace, name, String.join("; ", unreachable.stream().distinct().toList()));
+              + " itself on the snapshot handle or when its lease ends", namespace, name,
+              String.join("; ", unreachable.stream().distinct().toList()));
     }
     // a group's Thaw answers with the group's leases of every PVC on the node: only this snapshot's PVC counts
     List<LeaseStatus> own = leases.stream().filter(l -> l.getNamespace().equals(namespace) && l.getPvc().equals(pvc))
@@ -101,7 +107,8 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
           .log("tresor thawed the filesystem of PVC {}/{} for VolumeSnapshot {}", namespace, pvc, name);
     }
     if (own.isEmpty() && !unreachable.isEmpty()) {
-      return Verdict.unknown("the freeze agent could not be asked: " + String.join("; ", unreachable.stream().distinct().toList()));
+      // agent pod names, addresses and configuration advice stay in the warn line above, not in the tenant's backup
+      return Verdict.unknown(AGENT_UNREACHABLE);
     }
     return LeaseVerdicts.of(own);
   }

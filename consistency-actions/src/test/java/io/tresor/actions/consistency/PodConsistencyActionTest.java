@@ -171,7 +171,14 @@ class PodConsistencyActionTest {
       assertThat(r.item().path("kind").asText()).isEqualTo("Pod");
       assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
           .contains("could not be read").contains("worker-without-agent"));
+      // the pod annotation and the PVC Event are the tenant's: a generic sentence, the details stay in the log
+      assertThat(volumesAnnotation(r).path(pvc).asText()).isEqualTo(VolumeSnapshotThawAction.AGENT_UNREACHABLE);
     }
+    assertThat(events(pvc)).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).isEqualTo("backup daily-0600: " + VolumeSnapshotThawAction.AGENT_UNREACHABLE)
+          .doesNotContain("worker-without-agent");
+    });
   }
 
   @Test
@@ -186,7 +193,7 @@ class PodConsistencyActionTest {
       for (String backup : List.of("daily-0700", "daily-0800")) {
         BackupItemResult r = misconfigured.execute(Items.request(Items.tree(pod), Items.backup(backup, "")));
         assertThat(r.item().path("kind").asText()).isEqualTo("Pod");
-        assertThat(volumesAnnotation(r).path(pvc).asText()).contains("could not be read");
+        assertThat(volumesAnnotation(r).path(pvc).asText()).contains("could not be reached");
       }
       assertThat(log.at("warn")).filteredOn(l -> l.path("@message").asText().contains("no such file"))
           .singleElement().satisfies(l -> assertThat(l.path("@message").asText())

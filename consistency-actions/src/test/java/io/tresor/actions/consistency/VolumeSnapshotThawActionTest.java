@@ -98,9 +98,29 @@ class VolumeSnapshotThawActionTest {
     try (CapturedLog log = new CapturedLog()) {
       BackupItemResult r = action.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
       assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
+      // the backed-up object is the tenant's: no agent pod, address or node in it; the log line has them
+      assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
+          .isEqualTo(VolumeSnapshotThawAction.AGENT_UNREACHABLE).doesNotContain("worker-without-agent");
       assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
           .contains("worker-without-agent").contains("thaws by itself"));
       assertThat(log.at("error")).isEmpty();
+    }
+  }
+
+  @Test
+  void anApiErrorWhileLookingForThePodsStaysInTheLogAndOutOfTheBackedUpSnapshot() throws Exception {
+    VolumeSnapshotThawAction cut = new VolumeSnapshotThawAction(new ClusterAccess(() -> {
+      throw new io.fabric8.kubernetes.client.KubernetesClientException("Forbidden: pods is forbidden for velero");
+    }, bed.clientConfig(TestCluster.VELERO_TOKEN)));
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, "velero-data-api-e7r0r",
+        "data-api", "nightly");
+    try (CapturedLog log = new CapturedLog()) {
+      BackupItemResult r = cut.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
+      assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
+      assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
+          .contains("the backup's log has the details").doesNotContain("Forbidden");
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("Forbidden: pods is forbidden for velero"));
     }
   }
 
