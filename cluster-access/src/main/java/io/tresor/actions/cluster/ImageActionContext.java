@@ -27,7 +27,7 @@ public record ImageActionContext(KubernetesClient client, ArchiveStores stores, 
         KubernetesClient client = ClusterConnection.fromEnvironment(env);
         HttpClient http = registryHttpClient(env);
         InternalRegistry registry = new InternalRegistry(client, settings.registryHost(), settings.registryUrl(),
-                () -> serviceAccountToken(settings), () -> http);
+                () -> serviceAccountToken(settings), () -> http, settings.registryIdleTimeout());
         return new ImageActionContext(client, new ArchiveStores(client, ArchiveNetwork.fromEnvironment(env)), registry, settings,
                 Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package io.tresor.actions.cluster;
 
+import io.tresor.imagearchive.registry.OciRegistryClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,39 +22,53 @@ import java.util.Optional;
  * @param gcPassInterval    {@code TRESOR_GC_PASS_INTERVAL} (ISO-8601, default PT24H): the two GC passes are at least
  *                          this far apart; must exceed the longest backup
  * @param gcInProgressMaxAge {@code TRESOR_GC_INPROGRESS_MAX_AGE} (default PT24H): older in-progress roots are dead captures
+ * @param registryIdleTimeout {@code TRESOR_REGISTRY_IDLE_TIMEOUT_SECONDS} (1 to 3600, default 60): a blob or manifest
+ *                          read from the registry that gets no byte for this long fails and is retried, so a stalled
+ *                          registry cannot hang a backup
  */
 public record ImageActionSettings(Optional<String> registryHost, Optional<URI> registryUrl, Path registryTokenFile,
-                                  int copyParallelism, Duration gcPassInterval, Duration gcInProgressMaxAge) {
+                                  int copyParallelism, Duration gcPassInterval, Duration gcInProgressMaxAge,
+                                  Duration registryIdleTimeout) {
     public static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    /** Settings with the default registry idle timeout. */
+    public ImageActionSettings(Optional<String> registryHost, Optional<URI> registryUrl, Path registryTokenFile,
+                               int copyParallelism, Duration gcPassInterval, Duration gcInProgressMaxAge) {
+        this(registryHost, registryUrl, registryTokenFile, copyParallelism, gcPassInterval, gcInProgressMaxAge,
+                OciRegistryClient.DEFAULT_IDLE_TIMEOUT);
+    }
 
     public static ImageActionSettings fromEnvironment(Map<String, String> env) {
         return new ImageActionSettings(
                 Optional.ofNullable(blankToNull(env.get("TRESOR_REGISTRY_HOST"))),
                 Optional.ofNullable(blankToNull(env.get("TRESOR_REGISTRY_URL"))).map(URI::create),
                 Optional.ofNullable(blankToNull(env.get("TRESOR_REGISTRY_TOKEN_FILE"))).map(Path::of).orElse(SERVICE_ACCOUNT_TOKEN),
-                integer(env, "TRESOR_IMAGE_COPY_PARALLELISM", 4),
+                integer(env, "TRESOR_IMAGE_COPY_PARALLELISM", 4, 64, "a number"),
                 duration(env, "TRESOR_GC_PASS_INTERVAL", Duration.ofHours(24)),
-                duration(env, "TRESOR_GC_INPROGRESS_MAX_AGE", Duration.ofHours(24)));
+                duration(env, "TRESOR_GC_INPROGRESS_MAX_AGE", Duration.ofHours(24)),
+                Duration.ofSeconds(integer(env, "TRESOR_REGISTRY_IDLE_TIMEOUT_SECONDS",
+                        (int) OciRegistryClient.DEFAULT_IDLE_TIMEOUT.toSeconds(), 3600, "a whole number of seconds")));
     }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    private static int integer(Map<String, String> env, String name, int fallback) {
+    private static int integer(Map<String, String> env, String name, int fallback, int max, String what) {
         String v = blankToNull(env.get(name));
         if (v == null) {
             return fallback;
         }
         try {
             int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 64) {
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(name + "='" + v + "' is not a number from 1 to 64: fix the Velero container's env");
+        throw new IllegalArgumentException(name + "='" + v + "' is not " + what + " from 1 to " + max
+                + ": fix the Velero container's env");
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback) {

@@ -11,6 +11,7 @@ import io.tresor.imagearchive.registry.RetryPolicy;
 import io.tresor.plugin.api.ActionException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -30,6 +31,7 @@ public final class InternalRegistry {
     private final Optional<URI> urlOverride;
     private final Supplier<RegistryCredentials> credentials;
     private final Supplier<HttpClient> http;
+    private final Duration idleTimeout;
     private volatile String host;
 
     /**
@@ -38,6 +40,13 @@ public final class InternalRegistry {
      */
     public InternalRegistry(KubernetesClient cluster, Optional<String> hostOverride, Optional<URI> urlOverride,
                             Supplier<RegistryCredentials> credentials, Supplier<HttpClient> http) {
+        this(cluster, hostOverride, urlOverride, credentials, http, OciRegistryClient.DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** @param idleTimeout a blob or manifest read that gets no byte for this long fails (and is retried) */
+    public InternalRegistry(KubernetesClient cluster, Optional<String> hostOverride, Optional<URI> urlOverride,
+                            Supplier<RegistryCredentials> credentials, Supplier<HttpClient> http, Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
         this.cluster = cluster;
         this.hostOverride = hostOverride;
         this.urlOverride = urlOverride;
@@ -58,7 +67,8 @@ public final class InternalRegistry {
     /** A client for the registry with the current credentials. */
     public OciRegistryClient client() throws ActionException {
         URI url = urlOverride.orElse(URI.create("https://" + host()));
-        return new OciRegistryClient(url, credentials.get(), RetryPolicy.standard(), http.get(), OciRegistryClient.DEFAULT_CHUNK_SIZE);
+        return new OciRegistryClient(url, credentials.get(), RetryPolicy.standard(), http.get(), OciRegistryClient.DEFAULT_CHUNK_SIZE,
+                idleTimeout);
     }
 
     private String discover() throws ActionException {

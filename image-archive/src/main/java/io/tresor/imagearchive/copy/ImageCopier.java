@@ -86,7 +86,7 @@ public final class ImageCopier implements AutoCloseable {
                     present.incrementAndGet();
                     return;
                 }
-                bytes.addAndGet(uploadBlob(registry, repository, blob));
+                bytes.addAndGet(uploadBlob(registry, repository, digest, blob));
                 uploaded.incrementAndGet();
             }));
         }
@@ -171,7 +171,7 @@ public final class ImageCopier implements AutoCloseable {
     }
 
     /** Streams one blob registry → S3; transient registry failures and broken streams retry the whole blob (bounded). */
-    private long uploadBlob(OciRegistryClient registry, String repository, BlobRecord blob) {
+    private long uploadBlob(OciRegistryClient registry, String repository, Digest image, BlobRecord blob) {
         for (int attempt = 1; ; attempt++) {
             try (InputStream in = registry.openBlob(repository, blob.digest())) {
                 return store.putBlob(blob.digest(), blob.size(), in);
@@ -183,8 +183,9 @@ public final class ImageCopier implements AutoCloseable {
                 }
             } catch (UncheckedIOException | java.io.IOException e) {
                 if (attempt >= retry.maxAttempts()) {
-                    throw new UncheckedIOException("copying blob " + blob.digest() + " of " + repository + " failed after "
-                            + attempt + " attempts", e instanceof UncheckedIOException u ? u.getCause() : (java.io.IOException) e);
+                    java.io.IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (java.io.IOException) e;
+                    throw new UncheckedIOException("image " + repository + "@" + image + ": copying blob " + blob.digest()
+                            + " failed after " + attempt + " attempts: " + cause.getMessage(), cause);
                 }
             }
             sleep(retry.delayAfter(attempt));

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public final class OciRegistryClient {
     /** Blobs larger than this are uploaded in chunks of this size (PATCH with Content-Range). */
     public static final long DEFAULT_CHUNK_SIZE = 16L * 1024 * 1024;
+    /** A blob or manifest read that gets no byte for this long fails (the connection is closed) and is retried. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
 
@@ -29,6 +31,7 @@ public final class OciRegistryClient {
     private final RegistryTransport transport;
     private final RetryPolicy retry;
     private final long chunkSize;
+    private final Duration idleTimeout;
 
     /**
      * @param base      {@code https://host[:port]} (or {@code http://} for a plain-HTTP registry)
@@ -36,6 +39,19 @@ public final class OciRegistryClient {
      * @param chunkSize blobs above this size are pushed in chunks of it
      */
     public OciRegistryClient(URI base, RegistryCredentials credentials, RetryPolicy retry, HttpClient http, long chunkSize) {
+        this(base, credentials, retry, http, chunkSize, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * @param idleTimeout a blob or manifest body that sends no byte for this long fails with "no data from the
+     *                    registry" (the HTTP request timeout only covers the wait for the response headers)
+     */
+    public OciRegistryClient(URI base, RegistryCredentials credentials, RetryPolicy retry, HttpClient http, long chunkSize,
+                             Duration idleTimeout) {
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("registry idle timeout " + idleTimeout + " must be positive");
+        }
+        this.idleTimeout = idleTimeout;
         this.base = URI.create(base.toString().replaceAll("/+$", ""));
         this.retry = retry;
         this.chunkSize = chunkSize;
@@ -87,7 +103,7 @@ public final class OciRegistryClient {
             throw failure("GET " + path, response.statusCode(), null);
         }
         byte[] bytes;
-        try (InputStream in = response.body()) {
+        try (InputStream in = idleGuarded(response.body(), "manifest " + repository + ":" + reference)) {
             bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
         } catch (IOException e) {
             throw new RegistryException("registry " + registry() + ": reading manifest " + repository + ":" + reference + " failed: " + e, 0, e);
@@ -134,7 +150,7 @@ public final class OciRegistryClient {
                 RegistryTransport.discard(redirected);
                 throw failure("GET " + path + " (redirected)", redirected.statusCode(), null);
             }
-            return redirected.body();
+            return idleGuarded(redirected.body(), "blob " + digest + " of " + repository + " (redirected)");
         }
         if (status == 404) {
             RegistryTransport.discard(response);
@@ -145,7 +161,11 @@ public final class OciRegistryClient {
             RegistryTransport.discard(response);
             throw failure("GET " + path, status, null);
         }
-        return response.body();
+        return idleGuarded(response.body(), "blob " + digest + " of " + repository);
+    }
+
+    private InputStream idleGuarded(InputStream body, String what) {
+        return new IdleTimeoutInputStream(body, idleTimeout, "registry " + registry() + ": " + what);
     }
 
     /**

@@ -232,6 +232,32 @@ class ImageCopierTest {
     }
 
     @Test
+    void aRegistryThatStallsMidBlobFailsTheCaptureWithinBoundedTimeInsteadOfHanging() throws Exception {
+        TestImages images = new TestImages(sourceClient, 8);
+        TestImages.Blob layer = images.layer("shop/stalled", 2 * 1024 * 1024, true);
+        TestImages.Pushed image = images.image("shop/stalled", null, true, "amd64", List.of(layer));
+        try (FaultProxy proxy = new FaultProxy(source.url())) {
+            proxy.inject(r -> r.equals("GET /v2/shop/stalled/blobs/" + layer.digest()), Fault.STALL_BODY, 100);
+            OciRegistryClient stalling = new OciRegistryClient(URI.create(proxy.url()),
+                    RegistryCredentials.basic(TokenIssuer.USER, TokenIssuer.PASSWORD), FAST_RETRY,
+                    OciRegistryClient.defaultHttpClient(), CHUNK, Duration.ofSeconds(1));
+
+            var capture = java.util.concurrent.CompletableFuture.supplyAsync(() -> copier.capture(stalling, "shop/stalled", image.digest()));
+            // a functional bound (5 attempts of a 1 s idle timeout take ~6 s), not a latency target: without the
+            // watchdog the read blocks forever and this times out
+            assertThatThrownBy(() -> capture.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .cause().isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("image shop/stalled@" + image.digest())
+                    .hasMessageContaining("copying blob " + layer.digest() + " failed after 5 attempts")
+                    .hasMessageContaining("no data from the registry for 1 s");
+            assertThat(proxy.injected()).as("every attempt stalled and was retried").isEqualTo(FAST_RETRY.maxAttempts());
+        }
+        assertThat(store.blobSize(layer.digest())).isEmpty();
+        assertThat(store.blobSize(image.digest())).isEmpty();
+    }
+
+    @Test
     void refusedCredentialsAreAClearError() {
         OciRegistryClient wrong = client(source.url(), RegistryCredentials.basic(TokenIssuer.USER, "wrong"));
         assertThatThrownBy(wrong::ping).isInstanceOf(RegistryException.class)

@@ -13,17 +13,20 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * A loopback HTTP proxy in front of a registry that injects faults into matching requests: an HTTP status instead of
- * the answer, a connection closed without an answer, or a corrupted response body.
+ * the answer, a connection closed without an answer, a corrupted response body, or a stall (the headers and the first
+ * KiB of the body, then nothing while the connection stays open, as a registry whose storage hung).
  */
 public final class FaultProxy implements AutoCloseable {
     /** What to do to a matching request. */
-    public enum Fault { STATUS_503, STATUS_429, DROP_CONNECTION, CORRUPT_BODY }
+    public enum Fault { STATUS_503, STATUS_429, DROP_CONNECTION, CORRUPT_BODY, STALL_BODY }
 
     private record Rule(Predicate<String> matches, Fault fault, AtomicInteger remaining) {
     }
@@ -37,6 +40,7 @@ public final class FaultProxy implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final AtomicInteger injected = new AtomicInteger();
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     public FaultProxy(String targetUrl) throws IOException {
         this.target = targetUrl;
@@ -104,6 +108,14 @@ public final class FaultProxy implements AutoCloseable {
             if (fault == Fault.CORRUPT_BODY && content.length > 0) {
                 content[content.length / 2] ^= 0x5a;
             }
+            if (fault == Fault.STALL_BODY && content.length > 1024) {
+                exchange.sendResponseHeaders(response.statusCode(), content.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(content, 0, 1024);
+                out.flush();
+                closing.await(120, TimeUnit.SECONDS); // hold the connection open, sending nothing
+                return;
+            }
             boolean noBody = method.equals("HEAD") || content.length == 0;
             exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : content.length);
             if (!noBody) {
@@ -119,6 +131,7 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }
