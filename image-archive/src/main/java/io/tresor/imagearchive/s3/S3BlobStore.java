@@ -32,7 +32,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3BlobStore implements AutoCloseable {
     /** Part size of multipart uploads: the memory one upload holds at a time. */
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-    /** Part buffers in memory at once, whatever the number of parallel uploads: bounds the heap the store needs. */
+    /**
+     * Part buffers in memory at once in the whole process, whatever the number of stores and parallel uploads (all
+     * stores share one pool per part size; see {@link PartBuffers#shared}): bounds the direct memory uploads need.
+     */
     public static final int DEFAULT_PART_BUFFERS = 4;
     private static final long SMALL_BLOB = 1024 * 1024;
 
@@ -46,7 +49,8 @@ public final class S3BlobStore implements AutoCloseable {
     /**
      * @param s3          client for the location (see {@link S3ClientFactory}); closed with this store
      * @param partSize    multipart part size in bytes, at least 5 MiB (S3's minimum for all but the last part)
-     * @param partBuffers how many uploads may hold a full part buffer at once (others wait); heap ≈ this × partSize
+     * @param partBuffers how many uploads of the whole process may hold a full part buffer at once (others wait); the
+     *                    first store of a part size sizes the shared pool, capped at half the maximum heap
      */
     public S3BlobStore(S3Client s3, StorageLocation location, SseCustomerKey key, int partSize, int partBuffers) {
         this.s3 = Objects.requireNonNull(s3, "s3");
@@ -56,7 +60,7 @@ public final class S3BlobStore implements AutoCloseable {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum of 5 MiB");
         }
         this.partSize = partSize;
-        this.partBuffers = new PartBuffers(partSize, Math.max(1, partBuffers));
+        this.partBuffers = PartBuffers.shared(partSize, Math.max(1, partBuffers));
         this.layout = new ArchiveLayout(location.prefix());
     }
 
@@ -190,7 +194,7 @@ public final class S3BlobStore implements AutoCloseable {
         }
         ByteBuffer buffer;
         try {
-            buffer = partBuffers.borrow();
+            buffer = partBuffers.borrow("storage location " + location.name() + ": uploading blob " + digest);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ArchiveStoreException("storage location " + location.name() + ": interrupted waiting to upload " + digest);
@@ -200,6 +204,11 @@ public final class S3BlobStore implements AutoCloseable {
         } finally {
             partBuffers.giveBack(buffer);
         }
+    }
+
+    /** The process-wide part buffer pool this store uploads through. */
+    PartBuffers partBuffers() {
+        return partBuffers;
     }
 
     /** Deletes an object (no SSE-C needed); absent objects are fine. */

@@ -8,6 +8,7 @@ import io.tresor.imagearchive.testing.S3Server;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +45,32 @@ class S3BlobStoreTest {
     private static S3BlobStore store(byte[] key) throws Exception {
         return S3BlobStore.open(s3.location("tenant-a-main", BUCKET, PREFIX),
                 SseCustomerKeySource.ofSecretValue("openshift-adp", "cloud-credentials", "customer-key", key), S3Server.credentialsFile());
+    }
+
+    @Test
+    void concurrentStoresShareOneProcessWidePartBufferPool() throws Exception {
+        List<S3BlobStore> stores = List.of(store(KEY_A), store(KEY_B), store(KEY_A));
+        try {
+            PartBuffers pool = stores.get(0).partBuffers();
+            assertThat(stores).allSatisfy(s -> assertThat(s.partBuffers()).isSameAs(pool));
+            List<java.util.concurrent.CompletableFuture<Long>> uploads = new java.util.ArrayList<>();
+            List<Runnable> cleanups = new java.util.ArrayList<>();
+            for (int i = 0; i < stores.size(); i++) {
+                byte[] content = randomBytes(9 * 1024 * 1024, 40 + i); // multipart: holds a part buffer
+                S3BlobStore s = stores.get(i);
+                cleanups.add(() -> s.delete(s.blobKey(Digest.of(content))));
+                uploads.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> s.putBlob(Digest.of(content), content.length, new ByteArrayInputStream(content))));
+            }
+            for (var upload : uploads) {
+                assertThat(upload.get(120, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(9L * 1024 * 1024);
+            }
+            assertThat(pool.allocated()).isBetween(1, pool.count());
+            assertThat(pool.count()).isLessThanOrEqualTo(S3BlobStore.DEFAULT_PART_BUFFERS);
+            cleanups.forEach(Runnable::run); // the other tests expect an empty prefix
+        } finally {
+            stores.forEach(S3BlobStore::close);
+        }
     }
 
     @Test
