@@ -78,12 +78,40 @@ public final class LargeBlobCopyMain {
         long t1 = System.nanoTime();
         System.err.println("phase: image pushed");
 
+        // -Dcopier.concurrentCapture=true: a second store (another key, so it uploads every blob again) captures the same
+        // image at the same time, as Velero runs item blocks in parallel: 8 uploads of two stores want a part buffer
+        Thread concurrent = null;
+        java.util.concurrent.atomic.AtomicReference<Throwable> concurrentFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        if (Boolean.getBoolean("copier.concurrentCapture")) {
+            byte[] otherKey = key.clone();
+            otherKey[0] ^= 1;
+            concurrent = new Thread(() -> {
+                try (S3BlobStore other = S3BlobStore.open(location,
+                        SseCustomerKeySource.ofSecretValue("openshift-adp", "creds", "customer-key", otherKey), credentials);
+                     ImageCopier copier = new ImageCopier(other, Integer.getInteger("copier.parallelism", 4), RetryPolicy.standard())) {
+                    CaptureResult captured = copier.capture(registry, "big/app", image);
+                    if (captured.outcome() != Outcome.CAPTURED) {
+                        throw new IllegalStateException("concurrent capture: " + captured);
+                    }
+                } catch (Throwable e) {
+                    concurrentFailure.set(e);
+                }
+            }, "concurrent-capture");
+            concurrent.start();
+        }
         try (S3BlobStore store = S3BlobStore.open(location,
                 SseCustomerKeySource.ofSecretValue("openshift-adp", "creds", "customer-key", key), credentials);
              ImageCopier copier = new ImageCopier(store, Integer.getInteger("copier.parallelism", 4), RetryPolicy.standard())) {
             CaptureResult captured = copier.capture(registry, "big/app", image);
             if (captured.outcome() != Outcome.CAPTURED) {
                 throw new IllegalStateException("capture: " + captured);
+            }
+            if (concurrent != null) {
+                concurrent.join();
+                if (concurrentFailure.get() != null) {
+                    throw new IllegalStateException("the concurrent capture failed", concurrentFailure.get());
+                }
+                System.out.println("concurrent_capture=ok");
             }
             long t2 = System.nanoTime();
             System.err.println("phase: captured");

@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A 200 MiB layer goes registry → S3 → registry in a child JVM limited to {@code -Xmx64m}: blobs are streamed. */
+/**
+ * A 200 MiB layer goes registry → S3 → registry in a child JVM limited to {@code -Xmx64m}: blobs are streamed. A second
+ * store captures the same image at the same time: the stores share one part buffer pool that fits the direct memory
+ * {@code -Xmx64m} allows (per-store pools of 4 × 8 MiB each failed with "Cannot reserve … direct buffer memory").
+ */
 class LargeBlobSmallHeapTest {
     static final long SIZE = 200L * 1024 * 1024;
 
@@ -38,7 +42,8 @@ class LargeBlobSmallHeapTest {
             Files.write(credentials, S3Server.credentialsFile());
 
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process child = new ProcessBuilder(java.toString(), "-Xmx64m", "-Dcopier.parallelism=4", "-XX:+ExitOnOutOfMemoryError",
+            Process child = new ProcessBuilder(java.toString(), "-Xmx64m", "-Dcopier.parallelism=4", "-Dcopier.concurrentCapture=true", "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError",
                     "-cp", System.getProperty("java.class.path"), LargeBlobCopyMain.class.getName(),
                     registry.url(), bsl.toString(), HexFormat.of().formatHex(key), credentials.toString(), Long.toString(SIZE))
                     .redirectError(dir.resolve("child.err").toFile()).start();
@@ -54,6 +59,7 @@ class LargeBlobSmallHeapTest {
             out.lines().filter(l -> l.contains("=")).forEach(l -> figures.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
             System.out.println("[large-blob] " + figures);
             assertThat(Long.parseLong(figures.get("max_heap"))).isLessThanOrEqualTo(64L * 1024 * 1024);
+            assertThat(figures).containsEntry("concurrent_capture", "ok");
             assertThat(Long.parseLong(figures.get("captured_bytes"))).isGreaterThan(SIZE + 3 * 24L * 1024 * 1024);
             assertThat(Long.parseLong(figures.get("restored_bytes"))).isGreaterThan(SIZE);
 
