@@ -52,7 +52,7 @@ final class IdleTimeoutInputStream extends FilterInputStream {
     public int read() throws IOException {
         enter();
         try {
-            return super.read();
+            return atEnd(super.read());
         } catch (IOException e) {
             throw translate(e);
         } finally {
@@ -64,7 +64,7 @@ final class IdleTimeoutInputStream extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         enter();
         try {
-            return super.read(b, off, len);
+            return atEnd(super.read(b, off, len));
         } catch (IOException e) {
             throw translate(e);
         } finally {
@@ -82,6 +82,14 @@ final class IdleTimeoutInputStream extends FilterInputStream {
         } finally {
             waitingSince = 0;
         }
+    }
+
+    /** Stops the watchdog at the end of the body (the caller still closes the stream). */
+    private int atEnd(int n) {
+        if (n < 0) {
+            check.cancel(false);
+        }
+        return n;
     }
 
     private void enter() throws IOException {
