@@ -67,7 +67,10 @@ public final class ImageCopier implements AutoCloseable {
                     return skipped(repository, digest, "platform manifest " + d.digest() + " (" + d.platform() + ") is gone (404)", start);
                 }
                 if (child.get().isIndex()) {
-                    return skipped(repository, digest, "nested index " + d.digest() + " is not supported", start);
+                    // a failure, not a skip: the image exists and the backup would not hold it
+                    throw new IllegalStateException("image " + repository + "@" + digest + " is an index whose entry "
+                            + d.digest() + " is itself an index (a nested index), which cannot be archived: the backup "
+                            + "does not hold this image");
                 }
                 manifests.put(d.digest(), child.get());
                 children.put(d.digest(), new BlobRecord(d.digest(), child.get().mediaType(), child.get().bytes().length, d.platform()));

@@ -181,6 +181,15 @@ class ImageCopierTest {
     }
 
     @Test
+    void aNestedIndexIsAFailureNamingItNotASkip() {
+        TestImages.Pushed nested = new TestImages(sourceClient, 11).nestedIndex("shop/nested", "v1", 64 * 1024);
+        assertThatThrownBy(() -> copier.capture(sourceClient, "shop/nested", nested.digest()))
+                .hasMessageContaining("shop/nested@" + nested.digest())
+                .hasMessageContaining("nested index")
+                .hasMessageContaining("the backup does not hold this image");
+    }
+
+    @Test
     void aDigestGoneFromTheRegistryIsASkippedResultNotAnError() throws Exception {
         CaptureResult pruned = copier.capture(sourceClient, "shop/frontend", Digest.of("pruned long ago"));
         assertThat(pruned.outcome()).isEqualTo(Outcome.SKIPPED);

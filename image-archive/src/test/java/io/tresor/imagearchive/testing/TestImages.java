@@ -81,6 +81,14 @@ public final class TestImages {
         return manifest(repository, tag, listType, json, blobs);
     }
 
+    /** An OCI index whose only entry is itself an index (a multi-arch image). */
+    public Pushed nestedIndex(String repository, String tag, int layerSize) {
+        Pushed inner = multiArch(repository, null, layerSize);
+        String json = ("{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
+                + "\"size\":%d}]}").formatted(MediaTypes.OCI_INDEX, inner.mediaType(), inner.digest(), inner.size());
+        return manifest(repository, tag, MediaTypes.OCI_INDEX, json, inner.blobs());
+    }
+
     private Pushed manifest(String repository, String tag, String type, String json, List<Blob> blobs) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         Digest digest = registry.putManifest(repository, Digest.of(bytes).toString(), type, bytes);
