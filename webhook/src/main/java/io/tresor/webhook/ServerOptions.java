@@ -8,13 +8,18 @@ import java.util.Map;
  * Start-up settings from flags ({@code --cert-dir DIR}) or the environment ({@code TRESOR_CERT_DIR}); flags win.
  *
  * @param clusterSnapshot a v1 List of objects to judge against instead of the API server (local trials, benchmark)
+ * @param logLevel the default level of every logger, or "" to leave slf4j-simple's own setting
  */
 public record ServerOptions(Path certDir, Path policyFile, String host, int httpsPort, int adminPort,
-        Path clusterSnapshot, Duration shutdownDelay, Duration drain, Duration certPoll) {
+        Path clusterSnapshot, Duration shutdownDelay, Duration drain, Duration certPoll, String logLevel) {
+
+    /** The levels slf4j-simple knows, quietest last. */
+    static final java.util.List<String> LOG_LEVELS = java.util.List.of("trace", "debug", "info", "warn", "error");
 
     public static final String USAGE = """
             tresor-webhook [--cert-dir DIR] [--policy FILE] [--host ADDR] [--https-port N] [--admin-port N]
                            [--cluster-snapshot FILE] [--shutdown-delay-seconds N] [--drain-seconds N]
+                           [--log-level LEVEL]
               --cert-dir               directory with tls.crt and tls.key (env TRESOR_CERT_DIR, default /var/run/tls)
               --policy                 YAML policy file (env TRESOR_POLICY, default: built-in safe defaults)
               --host                   address to bind (env TRESOR_HOST, default 0.0.0.0)
@@ -23,6 +28,7 @@ public record ServerOptions(Path certDir, Path policyFile, String host, int http
               --cluster-snapshot       judge against a v1 List file instead of the API server (env TRESOR_CLUSTER_SNAPSHOT)
               --shutdown-delay-seconds unready time before draining on SIGTERM (env TRESOR_SHUTDOWN_DELAY_SECONDS, 3)
               --drain-seconds          longest wait for in-flight reviews (env TRESOR_DRAIN_SECONDS, 10)
+              --log-level              trace, debug, info, warn or error (env TRESOR_LOG_LEVEL, default info)
             """;
 
     public static ServerOptions parse(String[] args, Map<String, String> env) {
@@ -53,7 +59,16 @@ public record ServerOptions(Path certDir, Path policyFile, String host, int http
                 snapshot.isEmpty() ? null : Path.of(snapshot),
                 Duration.ofSeconds(number(get.apply("shutdown-delay-seconds", "3"), "shutdown-delay-seconds")),
                 Duration.ofSeconds(number(get.apply("drain-seconds", "10"), "drain-seconds")),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), logLevel(get.apply("log-level", "")));
+    }
+
+    private static String logLevel(String value) {
+        String level = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!level.isEmpty() && !LOG_LEVELS.contains(level)) {
+            throw new IllegalArgumentException("--log-level " + value + " is not a log level; set it (or env "
+                    + "TRESOR_LOG_LEVEL) to one of " + String.join(", ", LOG_LEVELS) + ", or leave it unset for info");
+        }
+        return level;
     }
 
     private static int number(String value, String flag) {

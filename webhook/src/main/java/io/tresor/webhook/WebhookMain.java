@@ -16,9 +16,15 @@ import org.slf4j.LoggerFactory;
 /** Starts the webhook from flags and environment; SIGTERM turns it unready, drains and exits. */
 public final class WebhookMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookMain.class);
-
     private WebhookMain() {
+    }
+
+    /**
+     * Not a static field: slf4j-simple reads its settings once, when it creates its first logger, and that must come
+     * after {@code --log-level} is applied.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(WebhookMain.class);
     }
 
     private static void refreshDpa(InformerClusterView informers) {
@@ -26,7 +32,7 @@ public final class WebhookMain {
             informers.refreshDpa();
         } catch (RuntimeException e) {
             // without the DPA the volume-data rule uses Velero's defaults; say so instead of failing the start
-            LOG.warn("cannot read the DataProtectionApplication: {}", e.getClass().getSimpleName());
+            log().warn("cannot read the DataProtectionApplication: {}", e.getClass().getSimpleName());
         }
     }
 
@@ -39,6 +45,11 @@ public final class WebhookMain {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        }
+        if (!options.logLevel().isEmpty()) {
+            // before any logger exists (see log()); the libraries that would log tokens, keys or request bodies below
+            // INFO stay at INFO (simplelogger.properties)
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
         }
         PolicySource policy = new PolicySource(options.policyFile());
         String oadpNamespace = policy.policy().config().oadpNamespace();
@@ -65,11 +76,11 @@ public final class WebhookMain {
         io.tresor.webhook.admission.AdmissionFunction freeze = client == null ? null
                 : FreezeWiring.create(client, oadpNamespace, System.getenv());
         WebhookApp app = new WebhookApp(options, policy, view, synced, freeze).start();
-        LOG.info("tresor-webhook listening after {} ms", (System.nanoTime() - started) / 1_000_000);
+        log().info("tresor-webhook listening after {} ms", (System.nanoTime() - started) / 1_000_000);
         CountDownLatch stopped = new CountDownLatch(1);
         KubernetesClient closing = client;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("SIGTERM: unready for {}, then draining", options.shutdownDelay());
+            log().info("SIGTERM: unready for {}, then draining", options.shutdownDelay());
             app.readiness().draining();
             try {
                 Thread.sleep(options.shutdownDelay().toMillis());

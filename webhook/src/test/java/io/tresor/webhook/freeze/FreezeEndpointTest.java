@@ -66,7 +66,7 @@ class FreezeEndpointTest {
              FreezeClient agents = bed.client(TestCluster.WEBHOOK_TOKEN);
              FreezeClient velero = bed.client(TestCluster.VELERO_TOKEN);
              WebhookApp app = new WebhookApp(new ServerOptions(certDir, null, "127.0.0.1", 0, 0, null, Duration.ZERO,
-                     Duration.ofSeconds(5), Duration.ofSeconds(30)), PolicySource.of(PolicyConfig.defaults()),
+                     Duration.ofSeconds(5), Duration.ofSeconds(30), ""), PolicySource.of(PolicyConfig.defaults()),
                      new SnapshotClusterView(JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}"),
                              "openshift-adp"), () -> true,
                      new FreezeAdmission(new FreezeSettings(SnapshotReviews.VELERO, 60), bed.cluster.client, agents))

@@ -4,21 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** AdmissionReviews as the apiserver sends them to {@code /freeze} when Velero creates its snapshots. */
-final class SnapshotReviews {
-    static final String VELERO = "system:serviceaccount:openshift-adp:velero";
+public final class SnapshotReviews {
+    public static final String VELERO = "system:serviceaccount:openshift-adp:velero";
 
     private SnapshotReviews() {
     }
 
     /** A VolumeSnapshot CREATE; {@code source} is the JSON of spec.source. */
-    static byte[] volumeSnapshot(String requestUid, String namespace, String name, String source, String user,
+    public static byte[] volumeSnapshot(String requestUid, String namespace, String name, String source, String user,
             boolean dryRun) {
         return volumeSnapshot(requestUid, namespace, name, UUID.randomUUID().toString(), source, user, dryRun);
     }
 
     /** The same with the object's UID (the one the stored object will have). */
-    static byte[] volumeSnapshot(String requestUid, String namespace, String name, String objectUid, String source,
-            String user, boolean dryRun) {
+    public static byte[] volumeSnapshot(String requestUid, String namespace, String name, String objectUid,
+            String source, String user, boolean dryRun) {
         String object = """
                 {"apiVersion":"snapshot.storage.k8s.io/v1","kind":"VolumeSnapshot",
                  "metadata":{"name":"%2$s","generateName":"velero-","namespace":"%1$s","uid":"%3$s",
@@ -60,7 +60,7 @@ final class SnapshotReviews {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    static String pvcSource(String pvc) {
+    public static String pvcSource(String pvc) {
         return "{\"persistentVolumeClaimName\":\"" + pvc + "\"}";
     }
 }

@@ -19,9 +19,14 @@ public final class Https {
         this.base = "https://127.0.0.1:" + port;
     }
 
-    public HttpResponse<String> post(String path, byte[] body, String contentType) throws Exception {
+    /** @param headers more request headers, name and value in turn */
+    public HttpResponse<String> post(String path, byte[] body, String contentType, String... headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -30,7 +30,7 @@ public final class RunningWebhook implements AutoCloseable {
         certDir = Files.createTempDirectory("tresor-webhook-tls");
         certificates.issue(certDir, TestCertificates.KeyFormat.EC_SEC1);
         ServerOptions options = new ServerOptions(certDir, null, "127.0.0.1", 0, 0, null, Duration.ZERO,
-                Duration.ofSeconds(5), certPoll);
+                Duration.ofSeconds(5), certPoll, "");
         policySource = PolicySource.of(policy);
         app = new WebhookApp(options, policySource, view, synced).start();
         https = new Https(certificates.clientContext(), app.httpsPort());
