@@ -7,6 +7,8 @@ import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.FreezeClientConfig;
 import io.tresor.freeze.client.VolumeUsers;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,20 @@ public final class ClusterAccess {
   static final String SETUP_FAILED = "tresor's freeze client could not be set up (the configuration problem is "
       + "logged once per plugin process)";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAccess.class);
+  /**
+   * The CA files whose problem this process has warned about. Velero counts every warn line of a backup, and the
+   * problem is the same for every item: one warn line per process and file, whatever creates the ClusterAccess.
+   */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  /** The freeze client could not be set up: the problem was logged once, so callers log about their item at debug. */
+  static final class SetupFailed extends AgentUnavailableException {
+    private static final long serialVersionUID = 1L;
+
+    SetupFailed() {
+      super(SETUP_FAILED);
+    }
+  }
 
   private final Supplier<KubernetesClient> clientFactory;
   private final FreezeClientConfig config;
@@ -74,9 +90,9 @@ public final class ClusterAccess {
 
   /**
    * The freeze client, created once. A configuration it cannot be created from (a CA file that is missing, empty or
-   * not PEM) is one warn line for the whole process, and from then on every caller sees the agents as unavailable:
-   * the actions then record "unknown" instead of failing the item (Velero would leave a failed item out of the
-   * backup).
+   * not PEM) is one warn line per process and file, and from then on every caller sees the agents as unavailable
+   * ({@link SetupFailed}): the actions then record "unknown" instead of failing the item (Velero would leave a failed
+   * item out of the backup).
    */
   public synchronized FreezeClient freeze() throws AgentUnavailableException {
     if (freeze == null && setupFailure == null) {
@@ -85,13 +101,15 @@ public final class ClusterAccess {
         freeze = FreezeClient.create(kube, config);
       } catch (IllegalArgumentException e) {
         setupFailure = e.getMessage();
-        LOG.atWarn().log("tresor cannot call the freeze agents: {}; until the plugin restarts with a fixed "
-            + "configuration, snapshots are not thawed by tresor (a freeze thaws by itself when its lease ends) and "
-            + "their consistency is recorded as unknown", setupFailure);
+        boolean first = WARNED.add(String.valueOf(config.caFile()));
+        (first ? LOG.atWarn() : LOG.atDebug()).log("tresor cannot call the freeze agents: {}; until the plugin "
+            + "restarts with a fixed configuration, snapshots are not thawed by tresor (a freeze thaws by itself when "
+            + "its lease ends) and their consistency is recorded as unknown (logged per item at debug level only)",
+            setupFailure);
       }
     }
     if (freeze == null) {
-      throw new AgentUnavailableException(SETUP_FAILED);
+      throw new SetupFailed();
     }
     return freeze;
   }

@@ -66,7 +66,9 @@ public final class PodConsistencyAction implements BackupItemAction {
           ? verdict.sentence().replace(AGENT_UNREACHABLE, "the freeze agent's record could not be read ("
               + record.unavailable() + ")")
           : verdict.sentence();
-      LoggingEventBuilder line = verdict.warning() ? LOG.atWarn() : LOG.atInfo();
+      // a client that could not be set up was warned about once for the process: per volume it adds nothing
+      boolean setupFailed = record.setupFailed() && verdict.sentence().startsWith(AGENT_UNREACHABLE);
+      LoggingEventBuilder line = !verdict.warning() ? LOG.atInfo() : setupFailed ? LOG.atDebug() : LOG.atWarn();
       line.addKeyValue("namespace", namespace).addKeyValue("name", podName).addKeyValue("volume", v.volume())
           .addKeyValue("pvc", v.pvc())
           .log("consistency of volume {} (PVC {}/{}) of pod {}: {}", v.volume(), namespace, v.pvc(), podName,
@@ -77,8 +79,13 @@ public final class PodConsistencyAction implements BackupItemAction {
     return BackupItemResult.of(pod);
   }
 
-  /** The agent's leases on the pod's node for this backup, or why they are not known. */
-  private record Record(List<LeaseStatus> leases, String backupLabel, String unavailable, boolean running) {}
+  /**
+   * The agent's leases on the pod's node for this backup, or why they are not known.
+   *
+   * @param setupFailed the reason is a freeze client that could not be set up (already warned about)
+   */
+  private record Record(List<LeaseStatus> leases, String backupLabel, String unavailable, boolean running,
+                        boolean setupFailed) {}
 
   private Record record(ObjectNode pod, String namespace, String backupName, List<PodVolume> volumes) {
     String label = VeleroLabels.validValue(backupName);
@@ -86,15 +93,15 @@ public final class PodConsistencyAction implements BackupItemAction {
     boolean snapshotted = volumes.stream().anyMatch(v -> v.method() == PodVolume.Method.CSI_SNAPSHOT
         || v.method() == PodVolume.Method.DATA_MOVER);
     if (!running || !snapshotted) {
-      return new Record(List.of(), label, null, running);
+      return new Record(List.of(), label, null, running, false);
     }
     String node = Json.text(pod, "spec", "nodeName");
     try {
       return new Record(cluster.freeze().statusAll(node).stream()
           .filter(l -> l.getNamespace().equals(namespace) && l.getVolumeSnapshot().getBackupName().equals(label))
-          .toList(), label, null, true);
+          .toList(), label, null, true, false);
     } catch (AgentUnavailableException | KubernetesClientException e) {
-      return new Record(List.of(), label, e.getMessage(), true);
+      return new Record(List.of(), label, e.getMessage(), true, e instanceof ClusterAccess.SetupFailed);
     }
   }
 

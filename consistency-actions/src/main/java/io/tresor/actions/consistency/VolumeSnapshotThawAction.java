@@ -84,15 +84,18 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
     }
     List<LeaseStatus> leases = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
+    boolean onlySetupFailed = true;
     for (String node : byNode.keySet()) {
       try {
         leases.addAll(cluster.freeze().thaw(node, ref));
       } catch (AgentUnavailableException e) {
         unreachable.add(e.getMessage());
+        onlySetupFailed &= e instanceof ClusterAccess.SetupFailed;
       }
     }
     if (!unreachable.isEmpty()) {
-      LOG.atWarn().addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
+      // a client that could not be set up was warned about once for the process: per snapshot it adds nothing
+      (onlySetupFailed ? LOG.atDebug() : LOG.atWarn()).addKeyValue("namespace", namespace).addKeyValue("name", name).addKeyValue("pvc", pvc)
           .log("tresor could not ask the freeze agent to thaw VolumeSnapshot {}/{} ({}); a freeze it holds thaws by"
               + " itself on the snapshot handle or when its lease ends", namespace, name,
               String.join("; ", unreachable.stream().distinct().toList()));

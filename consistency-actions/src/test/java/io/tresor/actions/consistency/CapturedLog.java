@@ -2,6 +2,7 @@ package io.tresor.actions.consistency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tresor.plugin.logging.LogLevel;
 import io.tresor.plugin.logging.LogSink;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -14,9 +15,16 @@ import java.util.List;
 final class CapturedLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final LogLevel threshold = LogSink.get().threshold();
 
   CapturedLog() {
     LogSink.get().setOutput(out);
+  }
+
+  /** Captures from the given level up ({@code --log-level}) until closed. */
+  CapturedLog(LogLevel from) {
+    this();
+    LogSink.get().setThreshold(from);
   }
 
   /** Lines logged from this module (the in-process agent logs through the same sink). */
@@ -39,6 +47,7 @@ final class CapturedLog implements AutoCloseable {
 
   @Override
   public void close() {
+    LogSink.get().setThreshold(threshold);
     LogSink.get().setOutput(new FileOutputStream(FileDescriptor.err));
   }
 }

@@ -15,6 +15,7 @@ import io.tresor.freeze.client.testing.ConsistencyBed;
 import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.plugin.logging.LogLevel;
 import io.tresor.proto.freeze.v1.LeaseState;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The per-volume consistency report from the real agent's record: log lines, PVC Events, pod annotation. */
 class PodConsistencyActionTest {
@@ -182,25 +184,28 @@ class PodConsistencyActionTest {
   }
 
   @Test
-  void aFreezeClientThatCannotBeSetUpIsUnknownWithItsProblemLoggedOnceAndTheItemIsKept() throws Exception {
+  void aMissingCaFileIsOneWarnLinePerProcessAndEveryVolumeIsUnknownAndKept(@TempDir Path dir) throws Exception {
+    Path ca = dir.resolve("service-ca.crt");
     PodConsistencyAction misconfigured = new PodConsistencyAction(new ClusterAccess(() -> bed.cluster.client,
-        bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(Path.of("/nonexistent/service-ca.crt"),
-            "tresor-freeze-agent.tresor.svc")));
+        bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(ca, "tresor-freeze-agent.tresor.svc")));
     String pvc = "data-no-ca";
     bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-5e6f7a8b-0000-4c8b-9d61-2f3a4b5c6d7e");
     Pod pod = bed.cluster.runningPod(ConsistencyBed.NS, "no-ca-0", ConsistencyBed.NODE, pvc);
-    try (CapturedLog log = new CapturedLog()) {
+    try (CapturedLog log = new CapturedLog(LogLevel.DEBUG)) {
       for (String backup : List.of("daily-0700", "daily-0800")) {
         BackupItemResult r = misconfigured.execute(Items.request(Items.tree(pod), Items.backup(backup, "")));
         assertThat(r.item().path("kind").asText()).isEqualTo("Pod");
         assertThat(volumesAnnotation(r).path(pvc).asText()).contains("could not be reached");
       }
-      assertThat(log.at("warn")).filteredOn(l -> l.path("@message").asText().contains("no such file"))
-          .singleElement().satisfies(l -> assertThat(l.path("@message").asText())
-              .contains("TRESOR_FREEZE_AGENT_CA_FILE=/nonexistent/service-ca.crt"));
-      assertThat(log.at("warn")).hasSize(3);
+      // the file, its problem and the fix once; a warn line per volume would count as a backup warning each
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("TRESOR_FREEZE_AGENT_CA_FILE=" + ca + ": no such file")
+          .contains("unset TRESOR_FREEZE_AGENT_CA_FILE"));
+      assertThat(log.at("debug")).filteredOn(l -> l.path("@message").asText().contains("consistency of volume"))
+          .hasSize(2).allSatisfy(l -> assertThat(l.path("@message").asText()).contains("could not be set up"));
       assertThat(log.at("error")).isEmpty();
     }
+    // the tenant's channel is per backup: an Event each time
     assertThat(events(pvc)).hasSize(2).allSatisfy(e -> assertThat(e.getReason()).isEqualTo("ConsistencyUnknown"));
   }
 

@@ -8,8 +8,10 @@ import io.tresor.freeze.client.testing.ConsistencyBed;
 import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
+import io.tresor.plugin.logging.LogLevel;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The thaw action against the real agent over gRPC, with Velero's token, on real loop ext4 volumes. */
 class VolumeSnapshotThawActionTest {
@@ -125,25 +128,30 @@ class VolumeSnapshotThawActionTest {
   }
 
   @Test
-  void aFreezeClientThatCannotBeSetUpIsUnknownWithItsProblemLoggedOnceAndNeverFailsTheItem() throws Exception {
-    VolumeSnapshotThawAction misconfigured = new VolumeSnapshotThawAction(new ClusterAccess(() -> bed.cluster.client,
-        bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(Path.of("/nonexistent/service-ca.crt"),
-            "tresor-freeze-agent.tresor.svc")));
+  void aCaFileThatIsNoPemBundleIsOneWarnLinePerProcessAndEverySnapshotIsUnknownAndKept(@TempDir Path dir)
+      throws Exception {
+    Path ca = Files.writeString(dir.resolve("service-ca.crt"), "not a certificate\n");
     String pvc = "data-no-ca";
     bed.cluster.boundPvc(ConsistencyBed.NS, pvc, "pvc-0c1d2e3f-5a4e-4c8b-9d61-2f3a4b5c6d7e");
     bed.cluster.runningPod(ConsistencyBed.NS, "no-ca-0", ConsistencyBed.NODE, pvc);
-    try (CapturedLog log = new CapturedLog()) {
-      for (String name : List.of("velero-data-no-ca-a1b2c", "velero-data-no-ca-d3e4f")) {
+    List<String> names = List.of("velero-data-no-ca-a1b2c", "velero-data-no-ca-d3e4f", "velero-data-no-ca-g5h6i");
+    try (CapturedLog log = new CapturedLog(LogLevel.DEBUG)) {
+      for (String name : names) {
+        // a ClusterAccess per snapshot: the warning is per process and file, not per instance
+        VolumeSnapshotThawAction misconfigured = new VolumeSnapshotThawAction(new ClusterAccess(
+            () -> bed.cluster.client, bed.clientConfig(TestCluster.VELERO_TOKEN).withTls(ca,
+                "tresor-freeze-agent.tresor.svc")));
         GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, pvc, "nightly");
         BackupItemResult r = misconfigured.execute(Items.request(Items.tree(vs), Items.backup("nightly", "")));
         assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("unknown");
         assertThat(r.item().path("metadata").path("name").asText()).isEqualTo(name);
       }
-      // the configuration problem once for the process, then one warn line per snapshot as for an absent agent
-      assertThat(log.at("warn")).filteredOn(l -> l.path("@message").asText().contains("no such file"))
-          .singleElement().satisfies(l -> assertThat(l.path("@message").asText())
-              .contains("TRESOR_FREEZE_AGENT_CA_FILE=/nonexistent/service-ca.crt"));
-      assertThat(log.at("warn")).hasSize(3);
+      // the file, its problem and the fix once; Velero would count a warn line per snapshot as a backup warning each
+      assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+          .contains("TRESOR_FREEZE_AGENT_CA_FILE=" + ca + ": not a PEM certificate bundle")
+          .contains("unset TRESOR_FREEZE_AGENT_CA_FILE"));
+      assertThat(log.at("debug")).filteredOn(l -> l.path("@message").asText().contains("could not ask"))
+          .extracting(l -> l.path("name").asText()).containsExactlyElementsOf(names);
       assertThat(log.at("error")).isEmpty();
     }
   }
