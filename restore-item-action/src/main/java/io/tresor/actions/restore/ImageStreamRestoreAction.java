@@ -25,6 +25,7 @@ import io.tresor.plugin.api.RestoreItemResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * not cover ({@link SourceNamespacePolicy}), creates it from its backed-up spec in the target namespace,
  * pushes its archived images into that namespace's repository of the internal registry (tag history oldest first,
  * blobs mounted from repositories this restore already filled in the same namespace), then tells Velero to skip its
- * own create. An existing ImageStream is left alone (item back to Velero unchanged) unless the Restore's
+ * own create. In a mapped restore, what its spec points at in the source namespace (spec tags, also by pull spec into the
+ * internal registry, and {@code spec.dockerImageRepository}) points into the target namespace ({@link RestoreTarget}).
+ * An existing ImageStream is left alone (item back to Velero unchanged) unless the Restore's
  * {@code existingResourcePolicy} is {@code update}. A missing blob or a wrong key fails that image with a restore error
  * naming it; the others still go.
  */
@@ -74,7 +77,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                         + "/" + target.name() + " and its images cannot be restored"));
         refuseOutsideScope(target, restore, backup);
         boolean update = "update".equals(restore.path("spec").path("existingResourcePolicy").asText());
-        if (!createImageStream(ctx, target, request.item(), update)) {
+        if (!createImageStream(ctx, target, target.imageStream(request.item(), registryHost(ctx, target)), update)) {
             // Velero's own create then meets the existing object and reports it as for any other kind
             LOG.atWarn().addKeyValue("imagestream", target.repository()).log("imagestream " + target.repository()
                     + " exists; its images are not restored, as Velero leaves existing objects alone unless existingResourcePolicy is update");
@@ -99,6 +102,24 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
     }
 
     /**
+     * The internal registry's host when the restore is mapped (pull specs into the source namespace's repositories are
+     * repointed); unmapped restores do not need it, so they do not look it up.
+     */
+    private static Optional<String> registryHost(ImageActionContext ctx, RestoreTarget target) throws ActionException {
+        if (!target.mapped()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ctx.registry().host());
+        } catch (ActionException e) {
+            throw new ActionException("ImageStream " + target.sourceNamespace() + "/" + target.name() + " cannot be restored "
+                    + "into namespace " + target.namespace() + ": its spec's pull specs into namespace " + target.sourceNamespace()
+                    + "'s repositories of the internal registry are repointed to " + target.namespace() + " by the registry's "
+                    + "host, and " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Refuses, before anything is created or pushed, an ImageStream whose own {@code metadata.namespace} lies outside
      * the Restore's or the Backup's namespaces (see {@link SourceNamespacePolicy}).
      */
@@ -116,12 +137,13 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
      * Creates the ImageStream; false when it exists already and the Restore's {@code existingResourcePolicy} is not
      * {@code update} (Velero's default leaves existing objects alone: pushing would move its live tags back).
      */
-    private boolean createImageStream(ImageActionContext ctx, RestoreTarget target, ObjectNode prepared, boolean update)
-            throws ActionException {
+    private static boolean createImageStream(ImageActionContext ctx, RestoreTarget target, RestoreTarget.Recreation is,
+                                             boolean update) throws ActionException {
         try {
             ctx.client().genericKubernetesResources(ApiResources.IMAGE_STREAM).inNamespace(target.namespace())
-                    .resource(ApiResources.generic(target.imageStream(prepared))).create();
+                    .resource(ApiResources.generic(is.imageStream())).create();
             LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream created from its backed-up spec");
+            logRepointed(target, is);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -133,6 +155,22 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
             }
             throw new ActionException("ImageStream " + target.repository() + " cannot be created: " + e.getMessage()
                     + " (the Velero service account needs create on imagestreams)", e);
+        }
+    }
+
+    /** One line naming what was repointed from the source namespace, if anything. */
+    private static void logRepointed(RestoreTarget target, RestoreTarget.Recreation is) {
+        List<String> repointed = new ArrayList<>();
+        if (!is.repointedTags().isEmpty()) {
+            repointed.add("spec tags " + String.join(", ", is.repointedTags()));
+        }
+        if (is.repositoryRepointed()) {
+            repointed.add("spec.dockerImageRepository");
+        }
+        if (!repointed.isEmpty()) {
+            LOG.atInfo().addKeyValue("imagestream", target.repository()).addKeyValue("tags", String.join(",", is.repointedTags()))
+                    .log("ImageStream {} was created with {} repointed from namespace {} to namespace {}", target.repository(),
+                            String.join(" and ", repointed), target.sourceNamespace(), target.namespace());
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,11 @@ class ImageStreamRestoreActionTest {
 
     /** Pushes two images of {@code shop/<name>}, captures the stream into {@code backup}; returns the backed-up item. */
     static ObjectNode backedUp(String name, String backup, TestImages.Pushed[] pushed) throws ActionException {
+        return backedUp(name, backup, pushed, is -> { });
+    }
+
+    /** As {@link #backedUp(String, String, TestImages.Pushed[])}, with {@code edit} applied to the live ImageStream first. */
+    static ObjectNode backedUp(String name, String backup, TestImages.Pushed[] pushed, Consumer<ObjectNode> edit) throws ActionException {
         TestImages images = new TestImages(cluster.registryClient(), name.hashCode());
         String repo = "shop/" + name;
         TestImages.Pushed current = images.multiArch(repo, "latest", 100_000);
@@ -59,6 +65,7 @@ class ImageStreamRestoreActionTest {
                 new Item(host + "/" + repo + "@" + old.digest(), old.digest().toString(), "2026-11-01T10:00:00Z")));
         history.put("v1", List.of(new Item(host + "/" + repo + "@" + old.digest(), old.digest().toString(), "2026-11-01T10:00:00Z")));
         ObjectNode is = ImageStreams.imageStream("shop", name, host, history);
+        edit.accept(is);
         cluster.create(ApiResources.BACKUP, ImageStreams.storedBackup(backup, "shop"));
         return new ImageStreamCaptureAction(() -> ctx).execute(new BackupItemRequest(is, () -> ImageStreams.backup(backup, "shop"))).item();
     }
@@ -97,6 +104,36 @@ class ImageStreamRestoreActionTest {
         for (TestImages.Blob blob : pushed[0].blobs()) {
             assertThat(registry.hasBlob("shop-copy/web", blob.digest())).isTrue();
         }
+    }
+
+    /** A spec tag that imports from the stream's own repository must import from the copy, not from the source tenant. */
+    @Test
+    void aMappedRestoreRepointsPullSpecsIntoTheSourceNamespacesRepositoriesAtTheTargetNamespace() throws Exception {
+        String host = cluster.registryHost();
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("pinned", "repoint-1", pushed, is -> {
+            ObjectNode spec = is.withObjectProperty("spec");
+            spec.withArrayProperty("tags").addObject().put("name", "release").put("reference", true)
+                    .putObject("from").put("kind", "DockerImage").put("name", host + "/shop/pinned@" + pushed[1].digest());
+            spec.withArrayProperty("tags").addObject().put("name", "mirror")
+                    .putObject("from").put("kind", "DockerImage").put("name", host + "/shopx/base:1.0");
+        });
+
+        List<String> lines;
+        try (CapturedLog log = new CapturedLog()) {
+            assertThat(restore(fromBackup, "repoint-1", "shop-repoint").skipRestore()).isTrue();
+            lines = log.summary("shop-repoint/pinned");
+        }
+        ObjectNode created = ApiResources.get(cluster.client(), ApiResources.IMAGE_STREAM, "shop-repoint", "pinned").orElseThrow();
+        List<String> from = new java.util.ArrayList<>();
+        created.path("spec").path("tags").forEach(t -> from.add(t.path("name").asText() + "=" + t.path("from").path("name").asText()));
+        assertThat(from).containsExactly("upstream=quay.io/tenant/base:1.2",
+                "release=" + host + "/shop-repoint/pinned@" + pushed[1].digest(), "mirror=" + host + "/shopx/base:1.0");
+        assertThat(lines).filteredOn(l -> l.contains("repointed")).containsExactly(
+                "info: ImageStream shop-repoint/pinned was created with spec tags release repointed from namespace shop to "
+                        + "namespace shop-repoint");
+        assertThat(cluster.registryClient().manifest("shop-repoint/pinned", pushed[1].digest().toString()))
+                .as("what the repointed tag names was pushed there").isPresent();
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.tresor.imagearchive.index.TagItemRecord.Outcome;
 import io.tresor.imagearchive.index.TagRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RestoreTargetTest {
@@ -25,7 +26,7 @@ class RestoreTargetTest {
         RestoreTarget target = RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop-copy"));
         assertThat(target.namespace()).isEqualTo("shop-copy");
         assertThat(target.repository()).isEqualTo("shop-copy/web");
-        ObjectNode created = target.imageStream(ImageStreams.prepared(is));
+        ObjectNode created = target.imageStream(ImageStreams.prepared(is), Optional.of(HOST)).imageStream();
         assertThat(created.path("metadata").path("namespace").asText()).isEqualTo("shop-copy");
         assertThat(created.path("metadata").path("annotations").has("tresor.io/image-index")).isFalse();
         assertThat(created.path("metadata").path("annotations").path("openshift.io/generated-by").asText()).isEqualTo("OpenShiftNewBuild");
@@ -38,6 +39,82 @@ class RestoreTargetTest {
     void withoutMappingTheSourceNamespaceStays() {
         ObjectNode is = ImageStreams.imageStream("shop", "web", HOST, Map.of());
         assertThat(RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop")).namespace()).isEqualTo("shop");
+    }
+
+    private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+
+    /** Pull specs a mapped restore (shop to shop-copy) repoints, and those it must leave as they are. */
+    @Test
+    void repointsOnlyPullSpecsIntoTheSourceNamespacesRepositoriesOfTheInternalRegistry() {
+        record Case(String description, String host, String pullSpec, String expected) {
+        }
+        String noPort = "image-registry.openshift-image-registry.svc";
+        List<Case> cases = List.of(
+                new Case("by digest", HOST, HOST + "/shop/web@" + DIGEST, HOST + "/shop-copy/web@" + DIGEST),
+                new Case("by tag", HOST, HOST + "/shop/web:latest", HOST + "/shop-copy/web:latest"),
+                new Case("tag and digest", HOST, HOST + "/shop/web:1.0@" + DIGEST, HOST + "/shop-copy/web:1.0@" + DIGEST),
+                new Case("a repository (spec.dockerImageRepository)", HOST, HOST + "/shop/web", HOST + "/shop-copy/web"),
+                new Case("a nested repository", HOST, HOST + "/shop/team/web:2", HOST + "/shop-copy/team/web:2"),
+                new Case("a host configured without port", noPort, noPort + "/shop/web:latest", noPort + "/shop-copy/web:latest"),
+                new Case("a namespace with the source's name as prefix", HOST, HOST + "/shopx/web:latest", null),
+                new Case("a namespace that is a prefix of the source's name", HOST, HOST + "/sho/web:latest", null),
+                new Case("another namespace", HOST, HOST + "/other/web@" + DIGEST, null),
+                new Case("the namespace in other case", HOST, HOST + "/Shop/web:latest", null),
+                new Case("an external registry", HOST, "quay.io/shop/web:latest", null),
+                new Case("docker.io implied", HOST, "shop/web:latest", null),
+                new Case("a host with the internal one as prefix", HOST, HOST + "evil/shop/web:latest", null),
+                new Case("a host with the internal one as suffix", HOST, "evil." + HOST + "/shop/web:latest", null),
+                new Case("the internal host as a path segment", HOST, "quay.io/" + HOST + "/shop/web:latest", null),
+                new Case("the host without the configured port", HOST, noPort + "/shop/web:latest", null),
+                new Case("the host with a port that is not configured", noPort, HOST + "/shop/web:latest", null),
+                new Case("a top-level repository named like the namespace", HOST, HOST + "/shop:latest", null),
+                new Case("the namespace without a repository", HOST, HOST + "/shop/", null),
+                new Case("empty", HOST, "", null),
+                new Case("no host known", "", "/shop/web:latest", null));
+        RestoreTarget target = new RestoreTarget("shop", "shop-copy", "web");
+        for (Case c : cases) {
+            assertThat(target.repointPullSpec(c.pullSpec(), c.host())).as(c.description() + ": " + c.pullSpec())
+                    .isEqualTo(Optional.ofNullable(c.expected()));
+        }
+    }
+
+    @Test
+    void aMappedRestoreRepointsSpecTagsAndTheDockerImageRepositoryIntoTheTargetNamespace() {
+        ObjectNode is = ImageStreams.imageStream("shop", "web", HOST, Map.of());
+        ObjectNode spec = is.withObjectProperty("spec");
+        spec.put("dockerImageRepository", HOST + "/shop/legacy");
+        spec.withArrayProperty("tags").addObject().put("name", "pinned")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/shop/web@" + DIGEST);
+        spec.withArrayProperty("tags").addObject().put("name", "foreign")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/other/web:1");
+        spec.withArrayProperty("tags").addObject().put("name", "similar")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/shopx/web:1");
+        spec.withArrayProperty("tags").addObject().put("name", "stable")
+                .putObject("from").put("kind", "ImageStreamTag").put("name", "web:latest").put("namespace", "shop");
+        spec.withArrayProperty("tags").addObject().put("name", "mirror")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/shop/base:1.0");
+
+        RestoreTarget.Recreation mapped = RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop-copy"))
+                .imageStream(ImageStreams.prepared(is), Optional.of(HOST));
+        assertThat(fromNames(mapped.imageStream())).containsExactly("quay.io/tenant/base:1.2", HOST + "/shop-copy/web@" + DIGEST,
+                HOST + "/other/web:1", HOST + "/shopx/web:1", "web:latest", HOST + "/shop-copy/base:1.0");
+        assertThat(mapped.imageStream().path("spec").path("dockerImageRepository").asText()).isEqualTo(HOST + "/shop-copy/legacy");
+        assertThat(mapped.repointedTags()).containsExactly("pinned", "stable", "mirror");
+        assertThat(mapped.repositoryRepointed()).isTrue();
+        assertThat(fromNames(is)).as("the backed-up object is not changed").contains(HOST + "/shop/web@" + DIGEST);
+
+        RestoreTarget.Recreation unmapped = RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop"))
+                .imageStream(ImageStreams.prepared(is), Optional.empty());
+        assertThat(fromNames(unmapped.imageStream())).isEqualTo(fromNames(is));
+        assertThat(unmapped.imageStream().path("spec").path("dockerImageRepository").asText()).isEqualTo(HOST + "/shop/legacy");
+        assertThat(unmapped.repointedTags()).isEmpty();
+        assertThat(unmapped.repositoryRepointed()).isFalse();
+    }
+
+    private static List<String> fromNames(ObjectNode is) {
+        List<String> names = new java.util.ArrayList<>();
+        is.path("spec").path("tags").forEach(t -> names.add(t.path("from").path("name").asText()));
+        return names;
     }
 
     @Test
