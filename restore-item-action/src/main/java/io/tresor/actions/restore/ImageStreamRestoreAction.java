@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * own create. In a mapped restore, what its spec points at in the source namespace (spec tags, also by pull spec into the
  * internal registry, and {@code spec.dockerImageRepository}) points into the target namespace ({@link RestoreTarget}).
  * An existing ImageStream is left alone (item back to Velero unchanged) unless the Restore's
- * {@code existingResourcePolicy} is {@code update}. A missing blob or a wrong key fails that image with a restore error
- * naming it; the others still go.
+ * {@code existingResourcePolicy} is {@code update}: then its images are pushed into it and its spec stays as it is in
+ * the cluster. One info line per ImageStream says which of these happened. A missing blob or a wrong key fails that
+ * image with a restore error naming it; the others still go.
  */
 public final class ImageStreamRestoreAction implements RestoreItemAction {
     public static final String NAME = "tresor.io/imagestream-restore";
@@ -77,28 +78,54 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                         + "/" + target.name() + " and its images cannot be restored"));
         refuseOutsideScope(target, restore, backup);
         boolean update = "update".equals(restore.path("spec").path("existingResourcePolicy").asText());
-        if (!createImageStream(ctx, target, target.imageStream(request.item(), registryHost(ctx, target)), update)) {
-            // Velero's own create then meets the existing object and reports it as for any other kind
-            LOG.atWarn().addKeyValue("imagestream", target.repository()).log("imagestream " + target.repository()
-                    + " exists; its images are not restored, as Velero leaves existing objects alone unless existingResourcePolicy is update");
+        Placement placement = createImageStream(ctx, target, target.imageStream(request.item(), registryHost(ctx, target)), update);
+        String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
+        if (placement == Placement.LEFT_AS_IS) {
+            // Info, not warn: Velero's own create of the item handed back meets the object and puts its warning ("could
+            // not restore, ImageStream ... already exists") into the Restore's results, the only place `velero restore
+            // describe` shows; this line adds what that warning cannot say.
+            LOG.atInfo().addKeyValue("imagestream", target.repository()).log(indexKey.isEmpty()
+                    ? "ImageStream " + target.repository() + " exists already and was left as it is; the backup archived no "
+                    + "image of it, so no image is missing"
+                    : "ImageStream " + target.repository() + " exists already and was left as it is: none of its images in "
+                    + "backup " + backupName + " were pushed; to push them into it, restore with existingResourcePolicy: "
+                    + "update (which moves its tags back to the backup's images), or delete the ImageStream and restore again");
             return RestoreItemResult.unchanged();
         }
-        String indexKey = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.INDEX_ANNOTATION).asText("");
         if (indexKey.isEmpty()) {
-            LOG.atInfo().addKeyValue("imagestream", target.repository())
-                    .log("the backup archived no image of this ImageStream; created it from its spec");
+            LOG.atInfo().addKeyValue("imagestream", target.repository()).log(placement.done(target)
+                    + "; the backup archived no image of it, so none was pushed");
             return RestoreItemResult.skip();
         }
+        int pushed;
         try (S3BlobStore store = ctx.stores().forBackup(backup);
              ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
             ImageIndex index = readIndex(store, backupName);
             ImageStreamRecord record = record(index, target, fromBackup);
-            pushImages(ctx.registry().client(), copier, index, record, target, restore);
+            pushed = pushImages(ctx.registry().client(), copier, index, record, target, restore, placement);
         } catch (RuntimeException e) {
-            throw new ActionException("ImageStream " + target.repository() + ": its images cannot be restored from backup "
-                    + backupName + ": " + e.getMessage(), e);
+            throw new ActionException(placement.done(target) + ", but its images cannot be restored from backup " + backupName
+                    + ": " + e.getMessage(), e);
         }
+        LOG.atInfo().addKeyValue("imagestream", target.repository()).addKeyValue("images", pushed)
+                .log(placement.done(target) + "; " + pushed + " image(s) of backup " + backupName + " pushed into it");
         return RestoreItemResult.skip();
+    }
+
+    /** What became of the ImageStream object itself. */
+    private enum Placement {
+        CREATED,
+        /** it existed and the Restore's existingResourcePolicy is update: images go into it, its spec stays */
+        UPDATED,
+        /** it existed and existingResourcePolicy is not update: nothing is done, Velero reports the existing object */
+        LEFT_AS_IS;
+
+        /** What was done, for the ImageStream's one summary line and its error. */
+        String done(RestoreTarget target) {
+            return this == CREATED ? "ImageStream " + target.repository() + " was created from its backed-up spec"
+                    : "ImageStream " + target.repository() + " exists already and existingResourcePolicy is update: its spec was "
+                    + "left as it is in the cluster";
+        }
     }
 
     /**
@@ -134,32 +161,22 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
     }
 
     /**
-     * Creates the ImageStream; false when it exists already and the Restore's {@code existingResourcePolicy} is not
-     * {@code update} (Velero's default leaves existing objects alone: pushing would move its live tags back).
+     * Creates the ImageStream unless it exists; an existing one is {@link Placement#UPDATED} only when the Restore's
+     * {@code existingResourcePolicy} is {@code update} (Velero's default leaves existing objects alone: pushing would
+     * move its live tags back).
      */
-    private static boolean createImageStream(ImageActionContext ctx, RestoreTarget target, RestoreTarget.Recreation is,
-                                             boolean update) throws ActionException {
+    private static Placement createImageStream(ImageActionContext ctx, RestoreTarget target, RestoreTarget.Recreation is,
+                                               boolean update) throws ActionException {
         try {
             ctx.client().genericKubernetesResources(ApiResources.IMAGE_STREAM).inNamespace(target.namespace())
                     .resource(ApiResources.generic(is.imageStream())).create();
-            LOG.atInfo().addKeyValue("imagestream", target.repository()).log("ImageStream created from its backed-up spec");
-            logRepointed(target, is);
-            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                if (update) {
-                    LOG.atInfo().addKeyValue("imagestream", target.repository())
-                            .log("ImageStream exists already; existingResourcePolicy is update: images are pushed into it");
-                }
-                return update;
+                return update ? Placement.UPDATED : Placement.LEFT_AS_IS;
             }
             throw new ActionException("ImageStream " + target.repository() + " cannot be created: " + e.getMessage()
                     + " (the Velero service account needs create on imagestreams)", e);
         }
-    }
-
-    /** One line naming what was repointed from the source namespace, if anything. */
-    private static void logRepointed(RestoreTarget target, RestoreTarget.Recreation is) {
         List<String> repointed = new ArrayList<>();
         if (!is.repointedTags().isEmpty()) {
             repointed.add("spec tags " + String.join(", ", is.repointedTags()));
@@ -172,6 +189,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                     .log("ImageStream {} was created with {} repointed from namespace {} to namespace {}", target.repository(),
                             String.join(" and ", repointed), target.sourceNamespace(), target.namespace());
         }
+        return Placement.CREATED;
     }
 
     private static ImageIndex readIndex(S3BlobStore store, String backupName) throws ActionException {
@@ -223,11 +241,13 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         return record;
     }
 
-    private void pushImages(OciRegistryClient registry, ImageCopier copier, ImageIndex index, ImageStreamRecord record,
-                            RestoreTarget target, ObjectNode restore) throws ActionException {
+    /** Pushes the archived images; returns how many were pushed, or fails naming every one that was not. */
+    private int pushImages(OciRegistryClient registry, ImageCopier copier, ImageIndex index, ImageStreamRecord record,
+                           RestoreTarget target, ObjectNode restore, Placement placement) throws ActionException {
         String key = restore.path("metadata").path("uid").asText(restore.path("metadata").path("name").asText()) + "/" + target.namespace();
         Set<String> mountable = filled.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
         List<String> failures = new ArrayList<>();
+        int pushed = 0;
         for (TagRecord tag : TagHistoryReplay.leftToTheirSpec(record)) {
             TagItemRecord newest = tag.items().get(0);
             LOG.atWarn().addKeyValue("imagestream", target.repository()).addKeyValue("tag", tag.tag())
@@ -250,6 +270,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
                         .addKeyValue("blobsMounted", r.blobsMounted()).addKeyValue("blobsPresent", r.blobsPresent())
                         .addKeyValue("bytesPushed", r.bytesPushed()).addKeyValue("durationMs", r.duration().toMillis())
                         .log("image restored");
+                pushed++;
             } catch (RuntimeException e) {
                 failures.add(push.image() + " (tag " + push.tag() + "): " + e.getMessage());
                 LOG.atError().addKeyValue("imagestream", target.repository()).addKeyValue("image", push.image().toString())
@@ -258,8 +279,9 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         }
         mountable.add(target.repository());
         if (!failures.isEmpty()) {
-            throw new ActionException("ImageStream " + target.repository() + " was created, but " + failures.size()
-                    + " image(s) could not be restored: " + String.join("; ", failures));
+            throw new ActionException(placement.done(target) + ", but " + failures.size() + " image(s) could not be restored: "
+                    + String.join("; ", failures));
         }
+        return pushed;
     }
 }

@@ -129,9 +129,11 @@ class ImageStreamRestoreActionTest {
         created.path("spec").path("tags").forEach(t -> from.add(t.path("name").asText() + "=" + t.path("from").path("name").asText()));
         assertThat(from).containsExactly("upstream=quay.io/tenant/base:1.2",
                 "release=" + host + "/shop-repoint/pinned@" + pushed[1].digest(), "mirror=" + host + "/shopx/base:1.0");
-        assertThat(lines).filteredOn(l -> l.contains("repointed")).containsExactly(
+        assertThat(lines).containsExactly(
                 "info: ImageStream shop-repoint/pinned was created with spec tags release repointed from namespace shop to "
-                        + "namespace shop-repoint");
+                        + "namespace shop-repoint",
+                "info: ImageStream shop-repoint/pinned was created from its backed-up spec; 3 image(s) of backup repoint-1 "
+                        + "pushed into it");
         assertThat(cluster.registryClient().manifest("shop-repoint/pinned", pushed[1].digest().toString()))
                 .as("what the repointed tag names was pushed there").isPresent();
     }
@@ -169,7 +171,15 @@ class ImageStreamRestoreActionTest {
                 List.of(new Item(host + "/shop-live/live@" + z.digest(), z.digest().toString(), "2026-12-01T08:00:00Z")))));
         int logBefore = cluster.registryAccessLog().size();
 
-        RestoreItemResult result = restore(fromBackup, "exist-1", "shop-live");
+        RestoreItemResult result;
+        try (CapturedLog log = new CapturedLog()) {
+            result = restore(fromBackup, "exist-1", "shop-live");
+            // one line, info: Velero's own create of the item meets the object and adds the restore warning
+            assertThat(log.summary("shop-live/live")).containsExactly("info: ImageStream shop-live/live exists already and was "
+                    + "left as it is: none of its images in backup exist-1 were pushed; to push them into it, restore with "
+                    + "existingResourcePolicy: update (which moves its tags back to the backup's images), or delete the "
+                    + "ImageStream and restore again");
+        }
         OciRegistryClient registry = cluster.registryClient();
         assertThat(registry.manifest("shop-live/live", "latest").orElseThrow().digest()).as("latest still Z").isEqualTo(z.digest());
         assertThat(result.skipRestore()).as("Velero's own create meets the object and reports it").isFalse();
@@ -178,9 +188,48 @@ class ImageStreamRestoreActionTest {
                 .as("nothing pushed").noneMatch(l -> l.contains("PUT ") || l.contains("POST ") || l.contains("PATCH "));
         assertThat(registry.manifest("shop-live/live", pushed[0].digest().toString())).isEmpty();
 
-        assertThat(restore(fromBackup, "exist-1", "shop-live", "update").skipRestore()).isTrue();
+        try (CapturedLog log = new CapturedLog()) {
+            assertThat(restore(fromBackup, "exist-1", "shop-live", "update").skipRestore()).isTrue();
+            assertThat(log.summary("shop-live/live")).containsExactly("info: ImageStream shop-live/live exists already and "
+                    + "existingResourcePolicy is update: its spec was left as it is in the cluster; 3 image(s) of backup exist-1 "
+                    + "pushed into it");
+        }
         assertThat(registry.manifest("shop-live/live", "latest").orElseThrow().digest()).as("pushed as before").isEqualTo(pushed[0].digest());
         assertThat(registry.manifest("shop-live/live", "v1").orElseThrow().digest()).isEqualTo(pushed[1].digest());
+    }
+
+    /** Without archived images, and when an image fails: each case says whether the ImageStream was created or existed. */
+    @Test
+    void theTextsOfAnImageStreamSayWhetherItWasCreatedOrExistedAlready() throws Exception {
+        String host = cluster.registryHost();
+        ObjectNode bare = ImageStreams.imageStream("shop", "bare", host, Map.of()); // BIA: nothing archived, no annotation
+        cluster.create(ApiResources.BACKUP, ImageStreams.storedBackup("bare-1", "shop"));
+        String[] lines = {
+                "info: ImageStream shop-bare/bare was created from its backed-up spec; the backup archived no image of it, so "
+                        + "none was pushed",
+                "info: ImageStream shop-bare/bare exists already and was left as it is; the backup archived no image of it, so "
+                        + "no image is missing",
+                "info: ImageStream shop-bare/bare exists already and existingResourcePolicy is update: its spec was left as it "
+                        + "is in the cluster; the backup archived no image of it, so none was pushed"};
+        String[] policies = {null, null, "update"};
+        for (int i = 0; i < lines.length; i++) {
+            try (CapturedLog log = new CapturedLog()) {
+                restore(bare, "bare-1", "shop-bare", policies[i]);
+                assertThat(log.summary("shop-bare/bare")).containsExactly(lines[i]);
+            }
+        }
+
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("gone", "gone-1", pushed);
+        TestImages.Blob layer = pushed[1].blobs().get(1);
+        String key = cluster.storedKeys("plugins/tresor/k-").stream().filter(k -> k.endsWith(layer.digest().hex())).findFirst().orElseThrow();
+        cluster.s3().admin().deleteObject(b -> b.bucket(ClusterFixture.BUCKET).key(key));
+        cluster.create(ApiResources.IMAGE_STREAM, ImageStreams.imageStream("shop-gone", "gone", host, Map.of()));
+        assertThatThrownBy(() -> restore(fromBackup, "gone-1", "shop-gone", "update"))
+                .isInstanceOf(ActionException.class)
+                .hasMessageStartingWith("ImageStream shop-gone/gone exists already and existingResourcePolicy is update: its spec "
+                        + "was left as it is in the cluster, but 2 image(s) could not be restored: " + pushed[1].digest())
+                .hasMessageNotContaining("created");
     }
 
     @Test
@@ -211,7 +260,8 @@ class ImageStreamRestoreActionTest {
 
         assertThatThrownBy(() -> restore(fromBackup, "hole-1", "shop-hole"))
                 .isInstanceOf(ActionException.class)
-                .hasMessageContaining("ImageStream shop-hole/holey was created, but 2 image(s) could not be restored")
+                .hasMessageContaining("ImageStream shop-hole/holey was created from its backed-up spec, but 2 image(s) could not be "
+                        + "restored")
                 .hasMessageContaining(pushed[1].digest().toString())
                 .hasMessageContaining(layer.digest() + " of image " + pushed[1].digest() + " is missing from the archive");
         assertThat(cluster.registryClient().manifest("shop-hole/holey", "latest").orElseThrow().digest()).isEqualTo(pushed[0].digest());
