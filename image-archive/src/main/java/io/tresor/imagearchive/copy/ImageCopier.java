@@ -10,6 +10,7 @@ import io.tresor.imagearchive.registry.OciRegistryClient;
 import io.tresor.imagearchive.registry.RegistryException;
 import io.tresor.imagearchive.registry.RegistryNotFoundException;
 import io.tresor.imagearchive.registry.RetryPolicy;
+import io.tresor.imagearchive.s3.BlobDigestMismatchException;
 import io.tresor.imagearchive.s3.S3BlobStore;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -74,10 +75,10 @@ public final class ImageCopier implements AutoCloseable {
                 }
                 manifests.put(d.digest(), child.get());
                 children.put(d.digest(), new BlobRecord(d.digest(), child.get().mediaType(), child.get().bytes().length, d.platform()));
-                child.get().blobs().forEach(b -> blobs.putIfAbsent(b.digest(), new BlobRecord(b.digest(), b.mediaType(), b.size(), null)));
+                collectBlobs(repository, digest, child.get(), blobs);
             }
         } else {
-            root.get().blobs().forEach(b -> blobs.putIfAbsent(b.digest(), new BlobRecord(b.digest(), b.mediaType(), b.size(), null)));
+            collectBlobs(repository, digest, root.get(), blobs);
         }
         AtomicLong bytes = new AtomicLong();
         AtomicInteger uploaded = new AtomicInteger();
@@ -173,6 +174,29 @@ public final class ImageCopier implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the blobs of an image manifest to {@code blobs}, refusing a declared size the store cannot hold and a blob
+     * declared with two sizes. This runs before any blob is fetched: a forged size never reaches a buffer or an upload.
+     */
+    private void collectBlobs(String repository, Digest image, Manifest manifest, Map<Digest, BlobRecord> blobs) {
+        for (Descriptor b : manifest.blobs()) {
+            Optional<String> problem = store.declaredSizeProblem(b.size());
+            if (problem.isPresent()) {
+                throw refused(repository, image, manifest, b, "with \"size\" " + b.size() + ", which " + problem.get());
+            }
+            BlobRecord known = blobs.putIfAbsent(b.digest(), new BlobRecord(b.digest(), b.mediaType(), b.size(), null));
+            if (known != null && known.size() != b.size()) {
+                throw refused(repository, image, manifest, b, "with \"size\" " + b.size() + " while another manifest of this "
+                        + "image declares it with " + known.size() + ": at most one of them is right, re-push the image");
+            }
+        }
+    }
+
+    private static IllegalArgumentException refused(String repository, Digest image, Manifest manifest, Descriptor blob, String why) {
+        return new IllegalArgumentException("image " + repository + "@" + image + ": manifest " + manifest.digest()
+                + " declares blob " + blob.digest() + " " + why + "; no blob of this image was copied");
+    }
+
     /** Streams one blob registry → S3; transient registry failures and broken streams retry the whole blob (bounded). */
     private long uploadBlob(OciRegistryClient registry, String repository, Digest image, BlobRecord blob) {
         for (int attempt = 1; ; attempt++) {
@@ -180,6 +204,8 @@ public final class ImageCopier implements AutoCloseable {
                 return store.putBlob(blob.digest(), blob.size(), in);
             } catch (RegistryNotFoundException e) {
                 throw e;
+            } catch (BlobDigestMismatchException e) {
+                throw e.inImage(repository + "@" + image);
             } catch (RegistryException e) {
                 if (!e.isTransient() || attempt >= retry.maxAttempts()) {
                     throw e;

@@ -87,6 +87,23 @@ public record Manifest(Digest digest, String mediaType, byte[] bytes, List<Descr
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
-        return new Descriptor(node.path("mediaType").asText(""), digest, node.path("size").asLong(-1), platform);
+        // an index entry's size is not used (the platform manifest is fetched by digest, bounded at 4 MiB), so a missing
+        // one is tolerated there; a blob's size is what the copy is checked against, so it must be a whole number
+        long size = withPlatform ? node.path("size").asLong(-1) : blobSize(node, digest, where);
+        return new Descriptor(node.path("mediaType").asText(""), digest, size, platform);
+    }
+
+    private static long blobSize(JsonNode node, Digest digest, String where) {
+        JsonNode size = node.get("size");
+        if (size == null || size.isNull()) {
+            throw new IllegalArgumentException(where + ": blob " + digest + " has no \"size\" in the manifest: every OCI "
+                    + "descriptor states its blob's size in bytes; the manifest is malformed, re-push the image");
+        }
+        if (!size.isIntegralNumber() || !size.canConvertToLong()) {
+            // asLong() would coerce "12", 1.5 or a 20-digit number into some long; a forged size must not be reinterpreted
+            throw new IllegalArgumentException(where + ": blob " + digest + " \"size\" " + size + " is not a whole number of "
+                    + "bytes (a JSON integer up to 2^63-1): the manifest is malformed, re-push the image");
+        }
+        return size.longValue();
     }
 }

@@ -30,14 +30,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link SseKeyMismatchException}, never answered with an upload over it.
  */
 public final class S3BlobStore implements AutoCloseable {
-    /** Part size of multipart uploads: the memory one upload holds at a time. */
+    /** Part size of multipart uploads: the memory one upload holds at a time; it bounds a blob at 10,000 parts. */
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     /**
      * Part buffers in memory at once in the whole process, whatever the number of stores and parallel uploads (all
      * stores share one pool per part size; see {@link PartBuffers#shared}): bounds the direct memory uploads need.
      */
     public static final int DEFAULT_PART_BUFFERS = 4;
-    private static final long SMALL_BLOB = 1024 * 1024;
 
     private final S3Client s3;
     private final StorageLocation location;
@@ -177,20 +176,25 @@ public final class S3BlobStore implements AutoCloseable {
 
     /**
      * Stores a blob from a stream, verified: the content is hashed while it streams and becomes visible only if it
-     * matches {@code digest} (and {@code expectedSize} unless negative). Returns the bytes uploaded.
+     * matches {@code digest} and {@code expectedSize}. Returns the bytes uploaded.
      *
+     * <p>{@code expectedSize} usually comes from a manifest, i.e. from whoever pushed the image, so it never sizes more
+     * than a 1 MiB buffer: it is checked against {@link BlobSizeLimits} before anything is read or allocated, and every
+     * larger blob streams through the shared part buffer pool.
+     *
+     * @throws ArchiveStoreException       when {@code expectedSize} is negative or larger than this store can hold
+     *                                     (S3's limits at this store's part size); nothing was read
      * @throws BlobDigestMismatchException when the content differs; nothing was stored
      */
     public long putBlob(Digest digest, long expectedSize, InputStream content) {
+        BlobSizeLimits.problem(expectedSize, partSize).ifPresent(problem -> {
+            throw new ArchiveStoreException("storage location " + location.name() + ": blob " + digest + " was not stored: its "
+                    + "declared size " + expectedSize + " " + problem);
+        });
         VerifiedBlobUpload upload = new VerifiedBlobUpload(s3, location, key, blobKey(digest));
-        if (expectedSize >= 0 && expectedSize < SMALL_BLOB) {
+        if (BlobSizeLimits.buffering(expectedSize) == BlobSizeLimits.Buffering.OWN_HEAP_BUFFER) {
             // configs, manifests and small layers: a buffer of their own size (one byte more to notice a longer stream)
             return upload.upload(digest, expectedSize, content, ByteBuffer.allocate((int) expectedSize + 1));
-        }
-        if (expectedSize > (long) VerifiedBlobUpload.MAX_PARTS * partSize) {
-            // beyond 10,000 parts of the usual size: a rare huge blob gets a larger buffer of its own
-            long needed = (expectedSize + VerifiedBlobUpload.MAX_PARTS - 1) / VerifiedBlobUpload.MAX_PARTS;
-            return upload.upload(digest, expectedSize, content, ByteBuffer.allocate((int) (((needed >> 20) + 1) << 20)));
         }
         ByteBuffer buffer;
         try {
@@ -204,6 +208,14 @@ public final class S3BlobStore implements AutoCloseable {
         } finally {
             partBuffers.giveBack(buffer);
         }
+    }
+
+    /**
+     * Why this store cannot hold a blob declaring {@code declaredSize} bytes (see {@link BlobSizeLimits#problem}), empty
+     * when it can: lets a caller refuse an image before copying any of its blobs.
+     */
+    public Optional<String> declaredSizeProblem(long declaredSize) {
+        return BlobSizeLimits.problem(declaredSize, partSize);
     }
 
     /** The process-wide part buffer pool this store uploads through. */

@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  */
 final class VerifiedBlobUpload {
     private static final Logger LOG = LoggerFactory.getLogger(VerifiedBlobUpload.class);
-    static final int MAX_PARTS = 10_000;
     /** Read (and hash) size: small enough to stay in the CPU cache between the hash and the copy into the part. */
     private static final int CHUNK = 64 * 1024;
 
@@ -42,14 +41,17 @@ final class VerifiedBlobUpload {
 
     /**
      * Uploads through {@code buffer}: its capacity is the part size (at least 5 MiB unless the whole blob fits in it).
-     * The content is hashed while it is read into the buffer, in small chunks that are still in the CPU cache.
+     * The content is hashed while it is read into the buffer, in small chunks that are still in the CPU cache. Never
+     * more than {@code expectedSize} plus one buffer is read: a longer stream fails as soon as it passes the size.
+     *
+     * @param expectedSize the declared size, at least 0 (checked by the store against {@link BlobSizeLimits})
      */
     long upload(Digest expected, long expectedSize, InputStream content, ByteBuffer buffer) {
         MessageDigest sha = Digest.newSha256();
         byte[] chunk = new byte[CHUNK];
         int n = fill(content, buffer, chunk, sha);
-        if (expectedSize >= 0 && n > expectedSize) {
-            throw longer(expected, expectedSize);
+        if (n > expectedSize) {
+            throw longer(expected, expectedSize, n);
         }
         if (n < buffer.capacity()) {
             verify(expected, expectedSize, Digest.fromRaw(sha.digest()), n);
@@ -87,13 +89,14 @@ final class VerifiedBlobUpload {
             int n = first;
             while (n > 0) {
                 total += n;
-                if (expectedSize >= 0 && total > expectedSize) {
-                    throw longer(expected, expectedSize);
+                if (total > expectedSize) {
+                    throw longer(expected, expectedSize, total);
                 }
                 int partNumber = parts.size() + 1;
-                if (partNumber > MAX_PARTS) {
-                    throw new ArchiveStoreException("storage location " + location.name() + ": " + objectKey
-                            + " is larger than announced (" + expectedSize + " bytes): more than " + MAX_PARTS + " parts");
+                if (partNumber > BlobSizeLimits.S3_MAX_PARTS) {
+                    // unreachable while the store refuses declared sizes above 10,000 parts: kept so that S3 never sees it
+                    throw new ArchiveStoreException("storage location " + location.name() + ": " + objectKey + " needs more than "
+                            + BlobSizeLimits.S3_MAX_PARTS + " parts of " + buffer.capacity() + " bytes");
                 }
                 int length = n;
                 String etag = s3.uploadPart(b -> b.bucket(location.bucket()).key(objectKey).uploadId(uploadId)
@@ -135,13 +138,13 @@ final class VerifiedBlobUpload {
     }
 
     private void verify(Digest expected, long expectedSize, Digest actual, long actualSize) {
-        if (!expected.equals(actual) || (expectedSize >= 0 && expectedSize != actualSize)) {
+        if (!expected.equals(actual) || expectedSize != actualSize) {
             throw new BlobDigestMismatchException(location.name(), expected, actual, expectedSize, actualSize);
         }
     }
 
-    private BlobDigestMismatchException longer(Digest expected, long expectedSize) {
-        return new BlobDigestMismatchException(location.name(), expected, null, expectedSize, -1);
+    private BlobDigestMismatchException longer(Digest expected, long expectedSize, long readSoFar) {
+        return new BlobDigestMismatchException(location.name(), expected, null, expectedSize, readSoFar);
     }
 
     /**

@@ -60,6 +60,26 @@ class ManifestTest {
         assertThatThrownBy(() -> Manifest.parse("<html>".getBytes(StandardCharsets.UTF_8), null, "where")).hasMessageContaining("not JSON");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "size {0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "''                      | has no \"size\"",
+            "',\"size\":null'        | has no \"size\"",
+            "',\"size\":\"12\"'      | \"size\" \"12\" is not a whole number of bytes",
+            "',\"size\":1.5'         | \"size\" 1.5 is not a whole number of bytes",
+            "',\"size\":1e30'        | \"size\" 1.0E30 is not a whole number of bytes",
+            "',\"size\":99999999999999999999' | \"size\" 99999999999999999999 is not a whole number of bytes",
+    })
+    void aBlobDescriptorWithoutAWholeNumberSizeIsMalformedNamingTheBlobAndTheField(String sizeField, String problem) {
+        String json = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":1,\"digest\":\"%s\"},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"%s\"" + sizeField + "}]}")
+                .formatted(A, B);
+        assertThatThrownBy(() -> Manifest.parse(json.getBytes(StandardCharsets.UTF_8), null, "reg/ns/is@sha256:x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reg/ns/is@sha256:x")
+                .hasMessageContaining("blob " + B + " " + problem);
+    }
+
     @Test
     void theDigestIsOfTheExactBytes() {
         String json = "{\"schemaVersion\":2,\"manifests\":[]}";

@@ -120,6 +120,35 @@ class S3BlobStoreTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "declared size {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {-5, 200L << 30, 6_000_000_000_000L, Long.MAX_VALUE})
+    void aDeclaredSizeTheStoreCannotHoldFailsBeforeReadingTheContentOrAllocatingABuffer(long declared) throws Exception {
+        byte[] content = randomBytes(3000, 7);
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        InputStream counting = new java.io.FilterInputStream(new ByteArrayInputStream(content)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                int n = super.read(b, off, len);
+                read.addAndGet(Math.max(n, 0));
+                return n;
+            }
+        };
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (S3BlobStore store = store(KEY_A)) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> store.putBlob(Digest.of(content), declared, counting));
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            // before the fix a size beyond 10,000 parts of 8 MiB got a heap buffer of size / 10,000 (21 MiB for 200 GiB)
+            assertThat(allocated).as("bytes allocated on the heap by putBlob").isLessThan(1024 * 1024);
+            assertThat(read).as("content bytes read").hasValue(0);
+            assertThat(thrown).isInstanceOf(ArchiveStoreException.class)
+                    .hasMessageContaining("blob " + Digest.of(content))
+                    .hasMessageContaining("declared size " + declared);
+            assertThat(store.blobSize(Digest.of(content))).isEmpty();
+        }
+    }
+
     @Test
     void aWrongKeyIsAClearErrorAndNeverAnOverwrite() throws Exception {
         try (S3BlobStore a = store(KEY_A); S3BlobStore b = store(KEY_B)) {

@@ -40,6 +40,7 @@ public final class FaultProxy implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final AtomicInteger injected = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
     public FaultProxy(String targetUrl) throws IOException {
@@ -67,6 +68,11 @@ public final class FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /** Every request forwarded or answered so far, as "METHOD path". */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
     private Fault faultFor(String request) {
         for (Rule r : rules) {
             if (r.matches().test(request) && r.remaining().getAndDecrement() > 0) {
@@ -79,6 +85,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
+        requests.add(method + " " + exchange.getRequestURI().getPath());
         Fault fault = faultFor(method + " " + exchange.getRequestURI().getPath());
         if (fault == Fault.DROP_CONNECTION) {
             // an exception ends the exchange without a response: the server closes the connection

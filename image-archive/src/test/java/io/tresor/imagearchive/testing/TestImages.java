@@ -21,7 +21,7 @@ public final class TestImages {
 
     /** A pushed blob. */
     public record Blob(Digest digest, long size, String mediaType) {
-        String descriptor() {
+        public String descriptor() {
             return "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d}".formatted(mediaType, digest, size);
         }
     }
@@ -89,7 +89,8 @@ public final class TestImages {
         return manifest(repository, tag, MediaTypes.OCI_INDEX, json, inner.blobs());
     }
 
-    private Pushed manifest(String repository, String tag, String type, String json, List<Blob> blobs) {
+    /** Pushes manifest JSON as it is (e.g. a forged one: the registry checks only that its blobs exist). */
+    public Pushed manifest(String repository, String tag, String type, String json, List<Blob> blobs) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         Digest digest = registry.putManifest(repository, Digest.of(bytes).toString(), type, bytes);
         if (tag != null) {
