@@ -26,12 +26,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies images between a registry and the S3 archive: capture (registry → S3, deduplicated, layers in parallel) and
  * restore (S3 → registry, mounting blobs the registry already has). Thread-safe; close it to stop its workers.
  */
 public final class ImageCopier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageCopier.class);
     private final S3BlobStore store;
     private final RetryPolicy retry;
     private final ExecutorService workers;
@@ -86,7 +89,7 @@ public final class ImageCopier implements AutoCloseable {
         List<Future<?>> tasks = new ArrayList<>();
         for (BlobRecord blob : blobs.values()) {
             tasks.add(workers.submit(() -> {
-                if (store.blobSize(blob.digest()).isPresent()) {
+                if (isStoredWhole(blob.digest(), blob.size(), repository, digest)) {
                     present.incrementAndGet();
                     return;
                 }
@@ -103,7 +106,7 @@ public final class ImageCopier implements AutoCloseable {
         List<Manifest> ordered = new ArrayList<>(manifests.values());
         ordered.add(root.get());
         for (Manifest m : ordered) {
-            if (store.blobSize(m.digest()).isPresent()) {
+            if (isStoredWhole(m.digest(), m.bytes().length, repository, digest)) {
                 present.incrementAndGet();
             } else {
                 byte[] content = m.bytes();
@@ -195,6 +198,22 @@ public final class ImageCopier implements AutoCloseable {
     private static IllegalArgumentException refused(String repository, Digest image, Manifest manifest, Descriptor blob, String why) {
         return new IllegalArgumentException("image " + repository + "@" + image + ": manifest " + manifest.digest()
                 + " declares blob " + blob.digest() + " " + why + "; no blob of this image was copied");
+    }
+
+    /**
+     * True when the archive holds the blob with its expected size. An object of another size under its key (an older
+     * or interrupted writer) is copied again rather than trusted or failed: the verified upload replaces it only with
+     * content of that digest and size, so a correct stored blob is never replaced by a wrong one, and a wrong one is
+     * repaired instead of failing every later backup. A 400/403 (another SSE-C key) still throws and is never overwritten.
+     */
+    private boolean isStoredWhole(Digest blob, long size, String repository, Digest image) {
+        Optional<Long> stored = store.blobSize(blob);
+        if (stored.isPresent() && stored.get() != size) {
+            LOG.warn("storage location {}: {} holds {} bytes but image {}@{} declares blob {} with {} bytes: copying it again "
+                            + "(the stored object is replaced only by content of that digest and size)",
+                    store.location().name(), store.blobKey(blob), stored.get(), repository, image, blob, size);
+        }
+        return stored.isPresent() && stored.get() == size;
     }
 
     /** Streams one blob registry → S3; transient registry failures and broken streams retry the whole blob (bounded). */

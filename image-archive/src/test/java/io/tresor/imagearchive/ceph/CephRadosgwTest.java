@@ -25,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -80,6 +81,23 @@ class CephRadosgwTest {
 
                 copier.restore(first.record(), client, "restored/ceph", List.of("v1"), List.of());
                 assertThat(client.manifest("restored/ceph", "v1").orElseThrow().digest()).isEqualTo(index.digest());
+
+                // deduplication compares the stored size (a HEAD with SSE-C): an object that is not the whole blob is
+                // copied again, and one written with another key is a key mismatch, never overwritten
+                TestImages.Blob layer = index.blobs().stream().filter(b -> b.size() > 1024 * 1024).findFirst().orElseThrow();
+                byte[] whole;
+                try (InputStream in = client.openBlob("shop/ceph", layer.digest())) {
+                    whole = in.readAllBytes();
+                }
+                store.writeObject(store.blobKey(layer.digest()), Arrays.copyOf(whole, 1024 * 1024), "application/octet-stream");
+                CaptureResult repaired = copier.capture(client, "shop/ceph", index.digest());
+                assertThat(repaired.blobsUploaded()).isEqualTo(1);
+                assertThat(store.blobSize(layer.digest())).contains(layer.size());
+                byte[] foreign = "written with key B".getBytes(StandardCharsets.UTF_8);
+                otherKey.writeObject(store.blobKey(layer.digest()), foreign, "application/octet-stream");
+                assertThatThrownBy(() -> copier.capture(client, "shop/ceph", index.digest()))
+                        .isInstanceOf(SseKeyMismatchException.class).hasMessageContaining(store.blobKey(layer.digest()));
+                assertThat(otherKey.readObject(store.blobKey(layer.digest()), 100)).hasValue(foreign);
 
                 // a blob larger than one part goes up as a verified multipart upload (SSE-C on every part and on Complete)
                 byte[] big = new byte[12 * 1024 * 1024];
