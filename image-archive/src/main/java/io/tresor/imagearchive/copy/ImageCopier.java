@@ -150,6 +150,14 @@ public final class ImageCopier implements AutoCloseable {
                 long size = store.blobSize(blob.digest()).orElseThrow(() -> new IllegalStateException("storage location "
                         + store.location().name() + ": blob " + blob.digest() + " of image " + image.digest()
                         + " is missing from the archive (" + store.blobKey(blob.digest()) + "): this image cannot be restored"));
+                if (blob.size() >= 0 && size != blob.size()) {
+                    // pushing it would only get a digest error from the registry; say what is wrong instead
+                    throw new IllegalStateException("storage location " + store.location().name() + ": blob " + blob.digest()
+                            + " of image " + image.digest() + " is " + size + " bytes in the archive (" + store.blobKey(blob.digest())
+                            + "), its image record says " + blob.size() + " bytes: the archived copy is damaged (left by an "
+                            + "older or interrupted writer); this image cannot be restored from this backup, a new backup "
+                            + "copies the blob again");
+                }
                 registry.pushBlob(repository, blob.digest(), size, () -> store.openBlob(blob.digest()));
                 pushed.incrementAndGet();
                 bytes.addAndGet(size);

@@ -151,4 +151,21 @@ class StoredBlobSizeTest {
         assertThat(otherKey.readObject(store.blobKey(layer.digest()), 1000)).hasValue(foreign);
         assertThat(store.blobSize(image.digest())).isEmpty();
     }
+
+    @Test
+    void aRestoreFromAStoredBlobOfTheWrongSizeFailsNamingBothSizes() throws Exception {
+        TestImages images = new TestImages(client, 103);
+        TestImages.Blob layer = images.layer("shop/damaged", 200_000, true);
+        TestImages.Pushed image = images.image("shop/damaged", null, true, "amd64", List.of(layer));
+        CaptureResult captured = copier.capture(client, "shop/damaged", image.digest());
+        byte[] whole = content("shop/damaged", layer.digest());
+        store.writeObject(store.blobKey(layer.digest()), Arrays.copyOf(whole, 1000), "application/octet-stream");
+
+        assertThatThrownBy(() -> copier.restore(captured.record(), client, "restored/damaged", List.of("v1"), List.of()))
+                .hasMessageContaining("blob " + layer.digest() + " of image " + image.digest())
+                .hasMessageContaining("is 1000 bytes")
+                .hasMessageContaining(layer.size() + " bytes")
+                .hasMessageContaining(store.blobKey(layer.digest()));
+        assertThat(client.hasBlob("restored/damaged", layer.digest())).isFalse();
+    }
 }
