@@ -89,7 +89,7 @@ class ImageStreamCycleIT {
         }
         ObjectNode item = (ObjectNode) JSON.readTree(backedUp.toByteArray());
         assertThat(item.path("metadata").path("annotations").path("tresor.io/image-index").asText())
-                .isEqualTo("plugins/tresor/backups/cycle-1/images.json");
+                .isEqualTo("plugins/tresor/backups/cycle-1/imagestreams/shop/web.json");
         cluster.veleroBackupUploaded("cycle-1");
 
         try (PluginProcess plugin = plugin()) {

@@ -11,16 +11,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A backup's {@code images.json}, built up one ImageStream at a time, and its in-progress root. Velero runs one plugin
- * process per backup and may call the action for several ImageStreams at once, so changes are serialized per
- * backup here; the document itself lives in S3, so a restarted process continues where the last one stopped.
+ * A backup's index, one document per ImageStream ({@code backups/<backup>/imagestreams/<namespace>/<name>.json}), and
+ * its in-progress root. Velero runs one plugin process per backup and may call the action for several ImageStreams at
+ * once; each writes only its own document, so captures never wait for each other nor re-read what others wrote.
  */
 final class BackupImageIndex {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, int[]> active = new ConcurrentHashMap<>();
+    private final Set<String> markedLayout = ConcurrentHashMap.newKeySet();
     private final Clock clock;
 
     BackupImageIndex(Clock clock) {
@@ -64,26 +66,30 @@ final class BackupImageIndex {
         }
     }
 
-    /** Adds (or replaces) one ImageStream and its images in the backup's index; returns the index as written. */
+    /**
+     * Writes (or replaces) the index document of one ImageStream and its images; returns it as written. Reads nothing
+     * and writes no other ImageStream's document: O(1) per ImageStream whatever the size of the backup.
+     */
     ImageIndex add(S3BlobStore store, String backup, ImageStreamRecord imageStream, List<ImageRecord> images) {
-        synchronized (lock(key(store, backup))) {
-            BackupDocuments documents = new BackupDocuments(store, clock);
-            ImageIndex old = documents.readIndex(backup).orElse(null);
-            List<ImageStreamRecord> streams = new ArrayList<>();
-            Map<Digest, ImageRecord> all = new LinkedHashMap<>();
-            if (old != null) {
-                old.imageStreams().stream()
-                        .filter(s -> !(s.namespace().equals(imageStream.namespace()) && s.name().equals(imageStream.name())))
-                        .forEach(streams::add);
-                old.images().forEach(i -> all.put(i.digest(), i));
+        BackupDocuments documents = new BackupDocuments(store, clock);
+        String key = key(store, backup);
+        synchronized (lock(key)) {
+            // once per backup and process, before its first document: older plugins then refuse the backup clearly
+            if (markedLayout.add(key)) {
+                try {
+                    documents.writeLayoutMarker(backup);
+                } catch (RuntimeException | Error e) {
+                    markedLayout.remove(key);
+                    throw e;
+                }
             }
-            streams.add(imageStream);
-            images.forEach(i -> all.putIfAbsent(i.digest(), i));
-            ImageIndex index = new ImageIndex(ImageIndex.SCHEMA_VERSION, backup, store.keyFingerprint(),
-                    clock.instant().toString(), streams, new ArrayList<>(all.values()));
-            documents.writeIndex(index);
-            return index;
         }
+        Map<Digest, ImageRecord> distinct = new LinkedHashMap<>();
+        images.forEach(i -> distinct.putIfAbsent(i.digest(), i));
+        ImageIndex index = new ImageIndex(ImageIndex.SCHEMA_VERSION, backup, store.keyFingerprint(), clock.instant().toString(),
+                List.of(imageStream), new ArrayList<>(distinct.values()));
+        documents.writeImageStreamIndex(index);
+        return index;
     }
 
     private Object lock(String key) {

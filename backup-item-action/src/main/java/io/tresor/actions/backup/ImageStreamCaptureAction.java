@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BIA {@code tresor.io/imagestream-capture}: copies an ImageStream's images from the internal registry into the backup
- * storage location (SSE-C, deduplicated) and records them in the backup's {@code images.json}; the backed-up
- * ImageStream only gets a pointer to that index and the digest of its own record.
+ * storage location (SSE-C, deduplicated) and records them in its own index document of the backup; the backed-up
+ * ImageStream only gets a pointer to that document and the digest of its record.
  *
  * <p>Synchronous on purpose: Velero kills the plugin process when the backup's main pass ends and starts a new one
  * for every Progress poll, so a copy running in the background of this process would die with it; the copy
@@ -103,14 +103,15 @@ public final class ImageStreamCaptureAction implements BackupItemAction {
                                      CapturePlan plan, S3BlobStore opened) throws ActionException {
         try (S3BlobStore store = opened;
              ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
+            // the document's key checks namespace and name before anything is copied
+            String indexKey = store.layout().imageStreamIndex(backupName, plan.namespace(), plan.name());
             indexes.begin(store, backupName);
             try {
                 ImageStreamCapture.Outcomes outcomes = ImageStreamCapture.run(plan, copier, ctx.registry().client());
                 indexes.add(store, backupName, outcomes.record(), outcomes.images());
                 new CaptureReport(item, backupName, events).report(plan, outcomes);
                 ObjectNode annotations = item.withObjectProperty("metadata").withObjectProperty("annotations");
-                annotations.put(ImageIndexPointer.INDEX_ANNOTATION,
-                        store.layout().imageIndex(backupName).substring(store.layout().locationPrefix().length()));
+                annotations.put(ImageIndexPointer.INDEX_ANNOTATION, indexKey.substring(store.layout().locationPrefix().length()));
                 annotations.put(ImageIndexPointer.RECORD_DIGEST_ANNOTATION, ImageIndexPointer.recordDigest(outcomes.record()).toString());
                 return BackupItemResult.of(item);
             } finally {

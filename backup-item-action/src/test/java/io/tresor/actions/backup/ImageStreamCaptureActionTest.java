@@ -75,9 +75,10 @@ class ImageStreamCaptureActionTest {
         return action.execute(new BackupItemRequest(item, () -> ImageStreams.backup(backup, "shop")));
     }
 
-    static ImageIndex index(String backup) {
+    /** The index document of ImageStream {@code shop/<name>} in {@code backup}. */
+    static ImageIndex index(String backup, String name) {
         byte[] bytes = cluster.s3().admin().getObjectAsBytes(b -> b.bucket(ClusterFixture.BUCKET)
-                .key(ClusterFixture.PREFIX + "/plugins/tresor/backups/" + backup + "/images.json")
+                .key(ClusterFixture.PREFIX + "/plugins/tresor/backups/" + backup + "/imagestreams/shop/" + name + ".json")
                 .sseCustomerAlgorithm("AES256")
                 .sseCustomerKey(java.util.Base64.getEncoder().encodeToString(ClusterFixture.KEY))
                 .sseCustomerKeyMD5(md5(ClusterFixture.KEY))).asByteArray();
@@ -99,8 +100,9 @@ class ImageStreamCaptureActionTest {
         BackupItemResult result = capture(action, web("web"), "nightly-1");
 
         ObjectNode annotations = (ObjectNode) result.item().path("metadata").path("annotations");
-        assertThat(annotations.path(ImageIndexPointer.INDEX_ANNOTATION).asText()).isEqualTo("plugins/tresor/backups/nightly-1/images.json");
-        ImageIndex index = index("nightly-1");
+        assertThat(annotations.path(ImageIndexPointer.INDEX_ANNOTATION).asText()).isEqualTo("plugins/tresor/backups/nightly-1/imagestreams/shop/web.json");
+        ImageIndex index = index("nightly-1", "web");
+        assertThat(index.schemaVersion()).isEqualTo(ImageIndex.SCHEMA_VERSION);
         ImageStreamRecord record = index.imageStreams().get(0);
         assertThat(annotations.path(ImageIndexPointer.RECORD_DIGEST_ANNOTATION).asText())
                 .isEqualTo(ImageIndexPointer.recordDigest(record).toString());
@@ -141,12 +143,12 @@ class ImageStreamCaptureActionTest {
         capture(action, item.deepCopy(), "gc-2");
         cluster.veleroBackupUploaded("gc-2");
         assertThat(cluster.storedKeys("plugins/tresor/k-")).as("the second backup stored no new blob").isEqualTo(blobs);
-        assertThat(index("gc-2").imageStreams().get(0).tags().get(0).items()).extracting(TagItemRecord::outcome)
+        assertThat(index("gc-2", "api").imageStreams().get(0).tags().get(0).items()).extracting(TagItemRecord::outcome)
                 .containsExactly(Outcome.ALREADY_PRESENT, Outcome.ALREADY_PRESENT, Outcome.SKIPPED);
         assertThat(cluster.client().v1().events().inNamespace("shop").list().getItems())
                 .filteredOn(e -> e.getInvolvedObject().getName().equals("api") && e.getReason().equals("ImageAlreadyPresent"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.getMessage()).contains(" 0 bytes uploaded"));
-        List<String> apiBlobs = index("gc-2").referencedDigests().stream().map(d -> d.hex()).toList();
+        List<String> apiBlobs = index("gc-2", "api").referencedDigests().stream().map(d -> d.hex()).toList();
 
         new ImageStreamGcAction(() -> ctx).execute(new DeleteItemRequest(item, () -> ImageStreams.backup("gc-1", "shop")));
         assertThat(cluster.storedKeys("plugins/tresor/backups/")).noneMatch(k -> k.contains("/gc-1/")).anyMatch(k -> k.contains("/gc-2/"));
@@ -188,9 +190,11 @@ class ImageStreamCaptureActionTest {
         } finally {
             pool.shutdownNow();
         }
-        ImageIndex index = index("parallel-1");
-        assertThat(index.imageStreams()).extracting(ImageStreamRecord::name).containsExactlyInAnyOrderElementsOf(names);
-        assertThat(index.images()).hasSize(2 * names.size());
+        for (String name : names) {
+            ImageIndex index = index("parallel-1", name);
+            assertThat(index.imageStreams()).extracting(ImageStreamRecord::name).containsExactly(name);
+            assertThat(index.images()).hasSize(2);
+        }
         assertThat(cluster.storedKeys("plugins/tresor/inprogress/")).isEmpty();
     }
 

@@ -9,10 +9,8 @@ import io.tresor.imagearchive.gc.GarbageSweep;
 import io.tresor.imagearchive.gc.SweepDecision;
 import io.tresor.imagearchive.gc.SweepInput;
 import io.tresor.imagearchive.gc.SweepState;
-import io.tresor.imagearchive.index.ImageIndex;
 import io.tresor.imagearchive.index.ImageIndexCodec;
 import io.tresor.imagearchive.layout.ArchiveLayout;
-import io.tresor.imagearchive.s3.ArchiveStoreException;
 import io.tresor.imagearchive.s3.S3BlobStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -63,7 +61,7 @@ public final class ArchiveSweeper {
         SweepDecision decision = GarbageSweep.decide(input);
         decision.holds().forEach(h -> LOG.info("storage location {}: image GC holds deletions: {}", store.location().name(), h));
         for (String backup : decision.indexesToDelete()) {
-            store.delete(layout.imageIndex(backup));
+            deleteIndexDocuments(backup);
         }
         for (String backup : decision.inProgressToDelete()) {
             store.delete(layout.inProgress(backup));
@@ -92,26 +90,24 @@ public final class ArchiveSweeper {
         return decision;
     }
 
-    /** Reads everything a decision needs from the location. */
+    /** Reads everything a decision needs from the location, one index document at a time. */
     public SweepInput inventory(Set<String> deletedBackups) {
         Instant now = clock.instant();
-        List<SweepInput.IndexFile> indexes = new ArrayList<>();
-        for (S3Object o : store.listObjects(layout.backupsDirectory())) {
-            Optional<String> backup = layout.imageIndexBackup(o.key());
-            if (backup.isEmpty()) {
-                continue;
-            }
-            ImageIndex index = null;
-            try {
-                index = store.readObject(o.key(), 64 * 1024 * 1024).map(b -> ImageIndexCodec.read(b, o.key())).orElse(null);
-            } catch (ArchiveStoreException | IllegalArgumentException unreadable) {
-                LOG.warn("storage location {}: {} is unreadable, the GC holds deletions: {}", store.location().name(), o.key(),
-                        unreadable.getMessage());
-            }
-            indexes.add(new SweepInput.IndexFile(backup.get(), index == null ? o.lastModified() : written(index, o), index));
-        }
+        IndexInventory inventory = new IndexInventory(store);
+        List<SweepInput.BackupIndex> indexes = inventory.backups();
         return new SweepInput(now, passInterval, inProgressMaxAge, indexes, inProgressRoots(),
-                Set.copyOf(store.listDirectoryNames(layout.veleroBackupsDirectory())), deletedBackups, storedBlobs(), readState());
+                Set.copyOf(store.listDirectoryNames(layout.veleroBackupsDirectory())), deletedBackups, storedBlobs(inventory),
+                readState());
+    }
+
+    /** Every per-ImageStream document of the backup, then its {@code images.json}: an older plugin's GC holds while it exists. */
+    private void deleteIndexDocuments(String backup) {
+        for (String key : store.listKeys(layout.backupIndexDirectory(backup))) {
+            if (layout.indexDocumentBackup(key).isPresent() && layout.imageIndexBackup(key).isEmpty()) {
+                store.delete(key);
+            }
+        }
+        store.delete(layout.imageIndex(backup));
     }
 
     private List<SweepInput.InProgressRoot> inProgressRoots() {
@@ -138,14 +134,6 @@ public final class ArchiveSweeper {
         }
     }
 
-    private static Instant written(ImageIndex index, S3Object object) {
-        try {
-            return Instant.parse(index.createdAt());
-        } catch (RuntimeException e) {
-            return object.lastModified();
-        }
-    }
-
     /**
      * What changed since the inventory that may reuse blobs this pass would delete: a capture that started (new
      * in-progress root), or one that started and already finished (new or rewritten index); null when nothing did.
@@ -164,11 +152,11 @@ public final class ArchiveSweeper {
         return null;
     }
 
-    /** Index key → ETag and Last-Modified: a rewrite within the same second still changes the ETag. */
+    /** Index document key → ETag and Last-Modified: a rewrite within the same second still changes the ETag. */
     private Map<String, String> indexObjects() {
         Map<String, String> indexes = new HashMap<>();
         for (S3Object o : store.listObjects(layout.backupsDirectory())) {
-            if (layout.imageIndexBackup(o.key()).isPresent()) {
+            if (layout.indexDocumentBackup(o.key()).isPresent()) {
                 indexes.put(o.key(), o.eTag() + " " + o.lastModified());
             }
         }
@@ -194,7 +182,7 @@ public final class ArchiveSweeper {
         }
     }
 
-    private Map<String, Set<Digest>> storedBlobs() {
+    private Map<String, Set<Digest>> storedBlobs(IndexInventory inventory) {
         Map<String, Set<Digest>> stored = new HashMap<>();
         String root = layout.root();
         for (String key : store.listKeys(root + "k-")) {
@@ -204,7 +192,7 @@ public final class ArchiveSweeper {
                 continue;
             }
             String fp = rest.substring(0, slash);
-            layout.blobDigest(fp, key).ifPresent(d -> stored.computeIfAbsent(fp, f -> new HashSet<>()).add(d));
+            layout.blobDigest(fp, key).ifPresent(d -> stored.computeIfAbsent(fp, f -> new HashSet<>()).add(inventory.intern(d)));
         }
         return stored;
     }

@@ -4,21 +4,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tresor.imagearchive.index.ImageIndex;
 import io.tresor.imagearchive.index.ImageIndexCodec;
+import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.index.LegacyIndexSlice;
 import io.tresor.imagearchive.s3.S3BlobStore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-backup documents of the archive: a backup's {@code images.json} and the in-progress root that a capture
- * writes before it reuses any stored blob (the GC holds deletions while one is live). All SSE-C encrypted.
+ * The per-backup documents of the archive: a backup's index documents (one per ImageStream, a legacy or marker
+ * {@code images.json}) and the in-progress root that a capture writes before it reuses any stored blob (the GC holds
+ * deletions while one is live). All SSE-C encrypted.
  */
 public final class BackupDocuments {
-    private static final int MAX_INDEX_BYTES = 64 * 1024 * 1024;
+    // one ImageStream's document: tags × history × blobs, tens of KB; a larger one is refused, not loaded
+    private static final int MAX_INDEX_BYTES = 8 * 1024 * 1024;
     private static final ObjectMapper JSON = ImageIndexCodec.mapper();
     private static final Logger LOG = LoggerFactory.getLogger(BackupDocuments.class);
     /** A sweep marker older than this belongs to a pass that died (a live pass removes it in a finally block). */
@@ -74,19 +81,54 @@ public final class BackupDocuments {
         }
     }
 
-    /** Removes {@code inprogress/<backup>}; call it after {@link #writeIndex} (or when the capture gives up). */
+    /** Removes {@code inprogress/<backup>}; call it after {@link #writeImageStreamIndex} (or when the capture gives up). */
     public void clearInProgress(String backup) {
         store.delete(store.layout().inProgress(backup));
     }
 
-    public void writeIndex(ImageIndex index) {
-        store.writeObject(store.layout().imageIndex(index.backup()), ImageIndexCodec.write(index), "application/json");
+    /**
+     * Writes {@code images.json} as a schema-2 marker without ImageStreams: the backup's records are in per-ImageStream
+     * documents. Older plugins refuse its schema (their GC holds deletions, their restore says to upgrade) instead of
+     * finding no index and missing what the per-ImageStream documents reference. Call it before the first of them.
+     */
+    public void writeLayoutMarker(String backup) {
+        ImageIndex marker = new ImageIndex(ImageIndex.SCHEMA_VERSION, backup, store.keyFingerprint(), clock.instant().toString(),
+                List.of(), List.of());
+        store.writeObject(store.layout().imageIndex(backup), ImageIndexCodec.write(marker), "application/json");
     }
 
-    /** The backup's index; empty when it has none (404). A wrong key fails with {@code SseKeyMismatchException}. */
-    public Optional<ImageIndex> readIndex(String backup) {
-        String key = store.layout().imageIndex(backup);
-        return store.readObject(key, MAX_INDEX_BYTES).map(bytes -> ImageIndexCodec.read(bytes, key));
+    /** Writes the index document of the one ImageStream {@code index} holds; nothing else of the backup is read or written. */
+    public void writeImageStreamIndex(ImageIndex index) {
+        if (index.imageStreams().size() != 1 || index.schemaVersion() != ImageIndex.SCHEMA_VERSION) {
+            throw new IllegalArgumentException("an ImageStream's index document of backup " + index.backup()
+                    + " holds exactly one ImageStream with schemaVersion " + ImageIndex.SCHEMA_VERSION + ", not "
+                    + index.imageStreams().size() + " with schemaVersion " + index.schemaVersion());
+        }
+        ImageStreamRecord stream = index.imageStreams().get(0);
+        store.writeObject(store.layout().imageStreamIndex(index.backup(), stream.namespace(), stream.name()),
+                ImageIndexCodec.write(index), "application/json");
     }
 
+    /**
+     * The index of one ImageStream of the backup: its own document, or for a backup written before per-ImageStream
+     * documents its slice of the legacy {@code images.json}; empty when neither holds it. A wrong key fails with
+     * {@code SseKeyMismatchException}.
+     */
+    public Optional<ImageIndex> readImageStreamIndex(String backup, String namespace, String imageStream) {
+        String key = store.layout().imageStreamIndex(backup, namespace, imageStream);
+        Optional<ImageIndex> own = store.readObject(key, MAX_INDEX_BYTES).map(bytes -> ImageIndexCodec.read(bytes, key));
+        if (own.isPresent()) {
+            return own;
+        }
+        String legacy = store.layout().imageIndex(backup);
+        Optional<InputStream> in = store.openObject(legacy);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream s = in.get()) {
+            return LegacyIndexSlice.read(s, legacy, namespace, imageStream);
+        } catch (IOException e) {
+            throw new UncheckedIOException("storage location " + store.location().name() + ": reading " + legacy + " failed", e);
+        }
+    }
 }

@@ -41,16 +41,16 @@ public final class GarbageSweep {
 
         List<String> indexesToDelete = new ArrayList<>();
         Map<String, Set<Digest>> referenced = new HashMap<>();
-        for (SweepInput.IndexFile file : in.indexes()) {
+        for (SweepInput.BackupIndex file : in.indexes()) {
             if (isDropped(file, in, liveCaptures)) {
                 indexesToDelete.add(file.backup());
                 continue;
             }
-            if (file.index() == null) {
-                holds.add("images.json of backup " + file.backup() + " is unreadable with the current key: what it needs is unknown");
-                continue;
+            if (!file.unreadable().isEmpty()) {
+                holds.add("index document(s) " + file.unreadable() + " of backup " + file.backup()
+                        + " unreadable with the current key: what they need is unknown");
             }
-            referenced.computeIfAbsent(file.index().keyFingerprint(), fp -> new HashSet<>()).addAll(file.index().referencedDigests());
+            file.references().forEach((fp, digests) -> referenced.computeIfAbsent(fp, f -> new HashSet<>()).addAll(digests));
         }
 
         Map<String, Set<Digest>> unreferenced = new TreeMap<>();
@@ -90,7 +90,7 @@ public final class GarbageSweep {
     }
 
     /** An index goes when its backup is being deleted, or its Velero backup is gone and it is not a fresh capture's. */
-    private static boolean isDropped(SweepInput.IndexFile file, SweepInput in, Set<String> liveCaptures) {
+    private static boolean isDropped(SweepInput.BackupIndex file, SweepInput in, Set<String> liveCaptures) {
         if (in.deletedBackups().contains(file.backup())) {
             return true;
         }

@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * What a sweep pass decided.
  *
- * @param indexesToDelete    backups whose {@code images.json} goes: being deleted, or their Velero backup is gone
+ * @param indexesToDelete    backups whose index documents go: being deleted, or their Velero backup is gone
  * @param inProgressToDelete stale in-progress roots of captures that died
  * @param blobsToDelete      per key fingerprint, blobs unreferenced in this pass and in the previous one
  * @param next               the state to store for the next pass

@@ -7,17 +7,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The content of {@code plugins/tresor/backups/<backup>/images.json}: which ImageStream tags a Velero backup captured,
- * and every stored object those images need, all under the blob directory of {@code keyFingerprint}.
+ * An index document: which ImageStream tags a Velero backup captured, and every stored object those images need, all
+ * under the blob directory of {@code keyFingerprint}. Schema 2 ({@link #SCHEMA_VERSION}) is one document per
+ * ImageStream, {@code backups/<backup>/imagestreams/<namespace>/<name>.json}, plus a marker {@code images.json}
+ * without ImageStreams; schema 1 ({@link #LEGACY_SCHEMA_VERSION}) is one {@code images.json} for the whole backup,
+ * as written before, still read for restores and the GC.
  *
- * @param schemaVersion {@link #SCHEMA_VERSION}
+ * @param schemaVersion {@link #SCHEMA_VERSION} or {@link #LEGACY_SCHEMA_VERSION}
  * @param backup        the Velero backup's name
  * @param keyFingerprint fingerprint of the SSE-C key the images were stored with
  * @param createdAt     when the index was written (RFC 3339)
  */
 public record ImageIndex(int schemaVersion, String backup, String keyFingerprint, String createdAt,
                          List<ImageStreamRecord> imageStreams, List<ImageRecord> images) {
-    public static final int SCHEMA_VERSION = 1;
+    /** Per-ImageStream documents; plugins that read only schema 1 refuse it by its number. */
+    public static final int SCHEMA_VERSION = 2;
+    /** One whole-backup {@code images.json}, as written before per-ImageStream documents. */
+    public static final int LEGACY_SCHEMA_VERSION = 1;
 
     public ImageIndex {
         imageStreams = List.copyOf(imageStreams);

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.tresor.imagearchive.Digest;
 import java.io.IOException;
 
-/** Reads and writes {@code images.json} (and other archive documents): digests as {@code sha256:<hex>} strings. */
+/** Reads and writes index documents (and other archive documents): digests as {@code sha256:<hex>} strings. */
 public final class ImageIndexCodec {
     private static final ObjectMapper JSON = mapper();
 
@@ -60,7 +60,7 @@ public final class ImageIndexCodec {
         try {
             return JSON.writeValueAsBytes(index);
         } catch (IOException e) {
-            throw new IllegalStateException("images.json of backup " + index.backup() + " cannot be serialized", e);
+            throw new IllegalStateException("index document of backup " + index.backup() + " cannot be serialized", e);
         }
     }
 
@@ -72,12 +72,17 @@ public final class ImageIndexCodec {
         try {
             index = JSON.readValue(json, ImageIndex.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(where + " is not a valid images.json: " + e.getMessage(), e);
+            throw new IllegalArgumentException(where + " is not a valid image index document: " + e.getMessage(), e);
         }
-        if (index.schemaVersion() != ImageIndex.SCHEMA_VERSION) {
-            throw new IllegalArgumentException(where + " has schemaVersion " + index.schemaVersion() + ", this plugin reads "
-                    + ImageIndex.SCHEMA_VERSION + ": upgrade tresor to restore or collect it");
-        }
+        checkSchema(index.schemaVersion(), where);
         return index;
+    }
+
+    /** Refuses a schema this plugin does not know: misreading a newer document would lose what it references. */
+    public static void checkSchema(int schemaVersion, String where) {
+        if (schemaVersion != ImageIndex.SCHEMA_VERSION && schemaVersion != ImageIndex.LEGACY_SCHEMA_VERSION) {
+            throw new IllegalArgumentException(where + " has schemaVersion " + schemaVersion + ", this plugin reads "
+                    + ImageIndex.LEGACY_SCHEMA_VERSION + " and " + ImageIndex.SCHEMA_VERSION + ": upgrade tresor to restore or collect it");
+        }
     }
 }

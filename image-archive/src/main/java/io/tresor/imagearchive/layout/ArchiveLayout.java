@@ -15,6 +15,10 @@ public final class ArchiveLayout {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
     // Velero backup names are DNS-1123 subdomains; refusing anything else keeps keys from escaping their directory.
     private static final Pattern BACKUP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    // Kubernetes namespaces are DNS-1123 labels; ImageStream names are checked as DNS-1123 subdomains like backups
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final String LEGACY_INDEX = "/images.json";
+    private static final String IMAGE_STREAMS = "/imagestreams/";
 
     private final String root;
 
@@ -66,18 +70,51 @@ public final class ArchiveLayout {
         return root + "backups/";
     }
 
+    /**
+     * {@code backups/<backup>/images.json}: the whole-backup index of backups written before per-ImageStream documents
+     * (schema 1), and for newer backups a marker with schema 2 and no ImageStreams, which older plugins refuse clearly
+     * (their GC then holds deletions instead of missing what the per-ImageStream documents reference).
+     */
     public String imageIndex(String veleroBackup) {
-        return backupsDirectory() + checkBackup(veleroBackup) + "/images.json";
+        return backupIndexDirectory(veleroBackup) + LEGACY_INDEX.substring(1);
+    }
+
+    /** {@code backups/<backup>/}: every index document of that backup lies under it. */
+    public String backupIndexDirectory(String veleroBackup) {
+        return backupsDirectory() + checkBackup(veleroBackup) + "/";
+    }
+
+    /** {@code backups/<backup>/imagestreams/<namespace>/<name>.json}: one ImageStream's index document. */
+    public String imageStreamIndex(String veleroBackup, String namespace, String imageStream) {
+        return backupIndexDirectory(veleroBackup) + IMAGE_STREAMS.substring(1) + checkNamespace(namespace) + "/"
+                + checkImageStream(imageStream) + ".json";
     }
 
     /** The backup name of an {@code images.json} key, empty for any other key. */
     public Optional<String> imageIndexBackup(String key) {
         String dir = backupsDirectory();
-        if (!key.startsWith(dir) || !key.endsWith("/images.json")) {
+        if (!key.startsWith(dir) || !key.endsWith(LEGACY_INDEX)) {
             return Optional.empty();
         }
-        String name = key.substring(dir.length(), key.length() - "/images.json".length());
+        String name = key.substring(dir.length(), key.length() - LEGACY_INDEX.length());
         return BACKUP_NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+    }
+
+    /** The backup name of any index document key ({@code images.json} or a per-ImageStream one), empty otherwise. */
+    public Optional<String> indexDocumentBackup(String key) {
+        Optional<String> legacy = imageIndexBackup(key);
+        if (legacy.isPresent()) {
+            return legacy;
+        }
+        String dir = backupsDirectory();
+        int streams = key.indexOf(IMAGE_STREAMS, dir.length());
+        if (!key.startsWith(dir) || streams < 0 || !key.endsWith(".json")) {
+            return Optional.empty();
+        }
+        String backup = key.substring(dir.length(), streams);
+        String[] rest = key.substring(streams + IMAGE_STREAMS.length(), key.length() - ".json".length()).split("/", -1);
+        return rest.length == 2 && BACKUP_NAME.matcher(backup).matches() && NAMESPACE.matcher(rest[0]).matches()
+                && BACKUP_NAME.matcher(rest[1]).matches() ? Optional.of(backup) : Optional.empty();
     }
 
     public String inProgressDirectory() {
@@ -125,6 +162,22 @@ public final class ArchiveLayout {
     private static String checkBackup(String name) {
         if (name == null || !BACKUP_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a Velero backup name: '" + name
+                    + "' (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')");
+        }
+        return name;
+    }
+
+    private static String checkNamespace(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("not a Kubernetes namespace name: '" + namespace
+                    + "' (a DNS-1123 label: lower-case letters, digits and '-', at most 63)");
+        }
+        return namespace;
+    }
+
+    private static String checkImageStream(String name) {
+        if (name == null || !BACKUP_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not an ImageStream name: '" + name
                     + "' (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')");
         }
         return name;

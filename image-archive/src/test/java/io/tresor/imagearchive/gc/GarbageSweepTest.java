@@ -3,10 +3,6 @@ package io.tresor.imagearchive.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tresor.imagearchive.Digest;
-import io.tresor.imagearchive.index.BlobRecord;
-import io.tresor.imagearchive.index.ImageIndex;
-import io.tresor.imagearchive.index.ImageRecord;
-import io.tresor.imagearchive.registry.MediaTypes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,9 +78,32 @@ class GarbageSweepTest {
                                 List.of(), Set.of(), Set.of(), null),
                         Set.of(), Set.of(MON), Set.of(), Set.of(APP_V1, CONFIG_V1, MANIFEST_V1), NOW, false),
                 new Case("an index unreadable with the current key holds deletions",
-                        input(List.of(new SweepInput.IndexFile(MON, NOW.minus(Duration.ofDays(2)), null), index(TUE, NOW.minus(Duration.ofDays(1)), FP, V2)),
+                        input(List.of(unreadable(MON, NOW.minus(Duration.ofDays(2))), index(TUE, NOW.minus(Duration.ofDays(1)), FP, V2)),
                                 List.of(), Set.of(MON, TUE), Set.of(), marked24hAgo),
-                        Set.of(), Set.of(), Set.of(), Set.of(APP_V1, CONFIG_V1, MANIFEST_V1), marked24hAgo.at(), true));
+                        Set.of(), Set.of(), Set.of(), Set.of(APP_V1, CONFIG_V1, MANIFEST_V1), marked24hAgo.at(), true),
+                new Case("one unreadable ImageStream document holds deletions although the backup's others are readable",
+                        input(List.of(new SweepInput.BackupIndex(TUE, NOW.minus(Duration.ofDays(1)), Map.of(FP, List.copyOf(V2)),
+                                List.of("plugins/tresor/backups/" + TUE + "/imagestreams/shop/app.json"))),
+                                List.of(), Set.of(TUE), Set.of(), marked24hAgo),
+                        Set.of(), Set.of(), Set.of(), Set.of(APP_V1, CONFIG_V1, MANIFEST_V1), marked24hAgo.at(), true),
+                new Case("an unreadable index of a deleted backup goes and holds nothing",
+                        input(List.of(unreadable(MON, NOW.minus(Duration.ofDays(2))), index(TUE, NOW.minus(Duration.ofDays(1)), FP, V2)),
+                                List.of(), Set.of(MON, TUE), Set.of(MON), marked24hAgo),
+                        Set.of(APP_V1, CONFIG_V1, MANIFEST_V1), Set.of(MON), Set.of(), Set.of(), NOW, false),
+                new Case("a backup's ImageStream documents together keep what any of them references",
+                        input(List.of(new SweepInput.BackupIndex(TUE, NOW.minus(Duration.ofDays(1)),
+                                Map.of(FP, List.of(BASE, APP_V1, CONFIG_V1, MANIFEST_V1, APP_V2, CONFIG_V2, MANIFEST_V2)), List.of())),
+                                List.of(), Set.of(TUE), Set.of(), marked24hAgo),
+                        Set.of(), Set.of(), Set.of(), Set.of(), NOW, false));
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUnreadableDocumentIsNamedInTheHold() {
+        String key = "tenant-a/plugins/tresor/backups/" + TUE + "/imagestreams/shop/app.json";
+        SweepDecision decision = GarbageSweep.decide(input(List.of(new SweepInput.BackupIndex(TUE, NOW, Map.of(), List.of(key))),
+                List.of(), Set.of(TUE), Set.of(), null));
+
+        assertThat(decision.holds()).singleElement().asString().contains(key, "backup " + TUE, "unreadable with the current key");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,17 +133,17 @@ class GarbageSweepTest {
         assertThat(decision.blobCount()).isEqualTo(1);
     }
 
-    static SweepInput input(List<SweepInput.IndexFile> indexes, List<SweepInput.InProgressRoot> roots, Set<String> velero,
+    static SweepInput input(List<SweepInput.BackupIndex> indexes, List<SweepInput.InProgressRoot> roots, Set<String> velero,
                             Set<String> deleted, SweepState previous) {
         return new SweepInput(NOW, INTERVAL, STALE, indexes, roots, velero, deleted, Map.of(FP, STORED), previous);
     }
 
-    static SweepInput.IndexFile index(String backup, Instant written, String fp, Set<Digest> digests) {
-        Digest manifest = digests.stream().filter(x -> x.equals(MANIFEST_V1) || x.equals(MANIFEST_V2)).findFirst().orElseThrow();
-        List<BlobRecord> blobs = digests.stream().filter(x -> !x.equals(manifest)).sorted()
-                .map(x -> new BlobRecord(x, "application/vnd.oci.image.layer.v1.tar+gzip", 1000, null)).toList();
-        ImageRecord image = new ImageRecord(manifest, MediaTypes.OCI_MANIFEST, 500, "shop/app", List.of(), blobs);
-        return new SweepInput.IndexFile(backup, written, new ImageIndex(1, backup, fp, written.toString(), List.of(), List.of(image)));
+    static SweepInput.BackupIndex index(String backup, Instant written, String fp, Set<Digest> digests) {
+        return new SweepInput.BackupIndex(backup, written, Map.of(fp, List.copyOf(digests)), List.of());
+    }
+
+    static SweepInput.BackupIndex unreadable(String backup, Instant written) {
+        return new SweepInput.BackupIndex(backup, written, Map.of(), List.of("plugins/tresor/backups/" + backup + "/images.json"));
     }
 
     static Digest d(String content) {

@@ -49,8 +49,10 @@ class ImageIndexCodecTest {
         String newer = new String(ImageIndexCodec.write(sample()), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"addedLater\":true,");
         assertThat(ImageIndexCodec.read(newer.getBytes(StandardCharsets.UTF_8), "x").backup()).isEqualTo("shop-nightly-7f3a");
         String v2 = newer.replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 2");
-        assertThatThrownBy(() -> ImageIndexCodec.read(v2.getBytes(StandardCharsets.UTF_8), "tenant/plugins/tresor/backups/b/images.json"))
-                .hasMessageContaining("tenant/plugins/tresor/backups/b/images.json").hasMessageContaining("schemaVersion 2");
-        assertThatThrownBy(() -> ImageIndexCodec.read("[]".getBytes(StandardCharsets.UTF_8), "x")).hasMessageContaining("not a valid images.json");
+        assertThat(ImageIndexCodec.read(v2.getBytes(StandardCharsets.UTF_8), "x").schemaVersion()).as("per-ImageStream schema").isEqualTo(2);
+        String v3 = newer.replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 3");
+        assertThatThrownBy(() -> ImageIndexCodec.read(v3.getBytes(StandardCharsets.UTF_8), "tenant/plugins/tresor/backups/b/images.json"))
+                .hasMessageContaining("tenant/plugins/tresor/backups/b/images.json").hasMessageContaining("schemaVersion 3");
+        assertThatThrownBy(() -> ImageIndexCodec.read("[]".getBytes(StandardCharsets.UTF_8), "x")).hasMessageContaining("not a valid image index document");
     }
 }

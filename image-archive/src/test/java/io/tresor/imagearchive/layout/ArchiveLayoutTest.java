@@ -38,6 +38,15 @@ class ArchiveLayoutTest {
         assertThat(layout.blobDigest("00112233445566778899aabbccddeeff", layout.blob(FP, D))).isEmpty();
         assertThat(layout.imageIndexBackup(layout.imageIndex("ns-nab-1234"))).contains("ns-nab-1234");
         assertThat(layout.imageIndexBackup("tenant-a/plugins/tresor/backups/x/y/images.json")).isEmpty();
+        assertThat(layout.imageStreamIndex("ns-nab-1234", "shop", "web.v2"))
+                .isEqualTo("tenant-a/plugins/tresor/backups/ns-nab-1234/imagestreams/shop/web.v2.json");
+        assertThat(layout.indexDocumentBackup(layout.imageStreamIndex("ns-nab-1234", "shop", "web"))).contains("ns-nab-1234");
+        assertThat(layout.indexDocumentBackup(layout.imageIndex("ns-nab-1234"))).contains("ns-nab-1234");
+        assertThat(layout.imageIndexBackup(layout.imageStreamIndex("ns-nab-1234", "shop", "web"))).as("not the legacy index").isEmpty();
+        assertThat(layout.indexDocumentBackup("tenant-a/plugins/tresor/backups/b/imagestreams/shop/x/web.json")).isEmpty();
+        assertThat(layout.indexDocumentBackup("tenant-a/plugins/tresor/backups/b/imagestreams/Shop/web.json")).isEmpty();
+        assertThat(layout.indexDocumentBackup("tenant-a/plugins/tresor/backups/b/other.json")).isEmpty();
+        assertThat(layout.backupIndexDirectory("b")).isEqualTo("tenant-a/plugins/tresor/backups/b/");
     }
 
     @Test
@@ -46,5 +55,10 @@ class ArchiveLayoutTest {
         assertThatThrownBy(() -> layout.imageIndex("../../backups/other")).hasMessageContaining("not a Velero backup name");
         assertThatThrownBy(() -> layout.inProgress("A/B")).hasMessageContaining("not a Velero backup name");
         assertThatThrownBy(() -> layout.blob("../k-x", D)).hasMessageContaining("not a key fingerprint");
+        assertThatThrownBy(() -> layout.imageStreamIndex("b", "../other", "web"))
+                .hasMessageContaining("not a Kubernetes namespace name: '../other'").hasMessageContaining("DNS-1123 label");
+        assertThatThrownBy(() -> layout.imageStreamIndex("b", "shop", "web/../../x"))
+                .hasMessageContaining("not an ImageStream name: 'web/../../x'").hasMessageContaining("DNS-1123 subdomain");
+        assertThatThrownBy(() -> layout.imageStreamIndex("b", "a".repeat(64), "web")).hasMessageContaining("at most 63");
     }
 }

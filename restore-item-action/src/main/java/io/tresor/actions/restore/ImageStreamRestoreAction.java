@@ -100,7 +100,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         int pushed;
         try (S3BlobStore store = ctx.stores().forBackup(backup);
              ImageCopier copier = new ImageCopier(store, ctx.settings().copyParallelism(), RetryPolicy.standard())) {
-            ImageIndex index = readIndex(store, backupName);
+            ImageIndex index = readIndex(store, backupName, target);
             ImageStreamRecord record = record(index, target, fromBackup);
             pushed = pushImages(ctx.registry().client(), copier, index, record, target, restore, placement);
         } catch (RuntimeException e) {
@@ -192,11 +192,17 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         return Placement.CREATED;
     }
 
-    private static ImageIndex readIndex(S3BlobStore store, String backupName) throws ActionException {
+    /**
+     * The ImageStream's own index document, or its part of the legacy {@code images.json} of a backup written before
+     * per-ImageStream documents. The key comes from the layout (backup, namespace, name), never from the annotation.
+     */
+    private static ImageIndex readIndex(S3BlobStore store, String backupName, RestoreTarget target) throws ActionException {
         try {
-            return new BackupDocuments(store, java.time.Clock.systemUTC()).readIndex(backupName).orElseThrow(() -> new ActionException(
-                    "storage location " + store.location().name() + " has no " + store.layout().imageIndex(backupName)
-                            + ": the backup's images were garbage-collected or never written"));
+            return new BackupDocuments(store, java.time.Clock.systemUTC())
+                    .readImageStreamIndex(backupName, target.sourceNamespace(), target.name()).orElseThrow(() -> new ActionException(
+                    "storage location " + store.location().name() + " has neither "
+                            + store.layout().imageStreamIndex(backupName, target.sourceNamespace(), target.name()) + " nor a record of it in "
+                            + store.layout().imageIndex(backupName) + ": the backup's images were garbage-collected or never written"));
         } catch (SseKeyMismatchException e) {
             // a RuntimeException: execute() wraps it with the ImageStream's name like every other archive failure
             throw new IllegalStateException(keyMismatch(store, backupName) + " (" + e.getMessage() + ")", e);
@@ -229,12 +235,12 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
     private static ImageStreamRecord record(ImageIndex index, RestoreTarget target, ObjectNode fromBackup) throws ActionException {
         ImageStreamRecord record = index.imageStreams().stream()
                 .filter(s -> s.namespace().equals(target.sourceNamespace()) && s.name().equals(target.name())).findFirst()
-                .orElseThrow(() -> new ActionException("images.json of backup " + index.backup() + " has no record of ImageStream "
+                .orElseThrow(() -> new ActionException("the image index of backup " + index.backup() + " has no record of ImageStream "
                         + target.sourceNamespace() + "/" + target.name()));
         String expected = fromBackup.path("metadata").path("annotations").path(ImageIndexPointer.RECORD_DIGEST_ANNOTATION).asText("");
         String actual = ImageIndexPointer.recordDigest(record).toString();
         if (!expected.isEmpty() && !expected.equals(actual)) {
-            throw new ActionException("images.json of backup " + index.backup() + " holds a different record of ImageStream "
+            throw new ActionException("the image index of backup " + index.backup() + " holds a different record of ImageStream "
                     + target.sourceNamespace() + "/" + target.name() + " (" + actual + ") than the backup recorded (" + expected
                     + "): the index was replaced; restore from another backup");
         }

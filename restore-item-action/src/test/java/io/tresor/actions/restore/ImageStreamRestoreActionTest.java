@@ -10,7 +10,17 @@ import io.tresor.actions.cluster.ImageActionContext;
 import io.tresor.actions.cluster.testing.ClusterFixture;
 import io.tresor.actions.cluster.testing.ImageStreams;
 import io.tresor.actions.cluster.testing.ImageStreams.Item;
+import io.tresor.actions.cluster.ImageIndexPointer;
+import io.tresor.imagearchive.Digest;
+import io.tresor.imagearchive.index.ImageIndex;
+import io.tresor.imagearchive.index.ImageIndexCodec;
+import io.tresor.imagearchive.index.ImageRecord;
+import io.tresor.imagearchive.index.ImageStreamRecord;
+import io.tresor.imagearchive.layout.ArchiveLayout;
 import io.tresor.imagearchive.registry.OciRegistryClient;
+import io.tresor.imagearchive.s3.S3BlobStore;
+import io.tresor.imagearchive.s3.SseCustomerKeySource;
+import io.tresor.imagearchive.testing.S3Server;
 import io.tresor.imagearchive.testing.TestImages;
 import io.tresor.plugin.api.ActionException;
 import io.tresor.plugin.api.BackupItemRequest;
@@ -136,6 +146,38 @@ class ImageStreamRestoreActionTest {
                         + "pushed into it");
         assertThat(cluster.registryClient().manifest("shop-repoint/pinned", pushed[1].digest().toString()))
                 .as("what the repointed tag names was pushed there").isPresent();
+    }
+
+    @Test
+    void aBackupWrittenBeforePerImageStreamDocumentsRestoresFromItsWholeBackupImagesJson() throws Exception {
+        TestImages.Pushed[] pushed = new TestImages.Pushed[2];
+        ObjectNode fromBackup = backedUp("legacy", "legacy-1", pushed);
+        try (S3BlobStore store = S3BlobStore.open(cluster.s3().location(ClusterFixture.LOCATION, ClusterFixture.BUCKET, ClusterFixture.PREFIX),
+                SseCustomerKeySource.ofSecretValue(ClusterFixture.VELERO_NAMESPACE, "cloud-credentials", "customer-key", ClusterFixture.KEY),
+                S3Server.credentialsFile())) {
+            // rewrite the backup as plugins before per-ImageStream documents left it: one images.json (schema 1) with
+            // every ImageStream of the backup, no per-ImageStream document, the annotation naming images.json
+            ArchiveLayout layout = store.layout();
+            String own = layout.imageStreamIndex("legacy-1", "shop", "legacy");
+            ImageIndex captured = ImageIndexCodec.read(store.readObject(own, 1 << 20).orElseThrow(), own);
+            ImageStreamRecord other = new ImageStreamRecord("shop", "other", List.of());
+            ImageRecord otherImage = new ImageRecord(Digest.of("other image"), captured.images().get(0).mediaType(), 10, "shop/other",
+                    List.of(), List.of());
+            List<ImageRecord> images = new java.util.ArrayList<>(List.of(otherImage));
+            images.addAll(captured.images());
+            store.writeObject(layout.imageIndex("legacy-1"), ImageIndexCodec.write(new ImageIndex(ImageIndex.LEGACY_SCHEMA_VERSION, "legacy-1",
+                    captured.keyFingerprint(), captured.createdAt(), List.of(other, captured.imageStreams().get(0)), images)), "application/json");
+            store.delete(own);
+            fromBackup.withObjectProperty("metadata").withObjectProperty("annotations")
+                    .put(ImageIndexPointer.INDEX_ANNOTATION, "plugins/tresor/backups/legacy-1/images.json");
+            assertThat(cluster.storedKeys("plugins/tresor/backups/legacy-1/")).containsExactly(layout.imageIndex("legacy-1"));
+        }
+
+        assertThat(restore(fromBackup, "legacy-1", "shop-legacy").skipRestore()).isTrue();
+
+        OciRegistryClient registry = cluster.registryClient();
+        assertThat(registry.manifest("shop-legacy/legacy", "latest").orElseThrow().digest()).isEqualTo(pushed[0].digest());
+        assertThat(registry.manifest("shop-legacy/legacy", "v1").orElseThrow().digest()).isEqualTo(pushed[1].digest());
     }
 
     @Test

@@ -69,10 +69,11 @@ class KeyRotationRestoreTest {
         new ImageStreamRestoreAction(() -> ctx).execute(new RestoreItemRequest(ImageStreams.prepared(backedUp), () -> backedUp, () -> restore));
     }
 
+    /** The index document of ImageStream {@code shop/rot} in {@code backup}. */
     static ImageIndex index(String backup, byte[] key) throws Exception {
         String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(key));
         byte[] bytes = cluster.s3().admin().getObjectAsBytes(b -> b.bucket(ClusterFixture.BUCKET)
-                .key(ClusterFixture.PREFIX + "/plugins/tresor/backups/" + backup + "/images.json").sseCustomerAlgorithm("AES256")
+                .key(ClusterFixture.PREFIX + "/plugins/tresor/backups/" + backup + "/imagestreams/shop/rot.json").sseCustomerAlgorithm("AES256")
                 .sseCustomerKey(Base64.getEncoder().encodeToString(key))
                 .sseCustomerKeyMD5(md5)).asByteArray();
         return ImageIndexCodec.read(bytes, backup);
