@@ -33,7 +33,12 @@ public final class S3Requests implements ExecutionInterceptor {
 
     /** A store of {@code location} on {@code server} whose requests this records. */
     public S3BlobStore store(S3Server server, StorageLocation location, byte[] key) {
-        S3Client client = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+        return store(server.endpoint(), location, key);
+    }
+
+    /** A store of {@code location} on an {@link S3Server} at {@code endpoint} (perhaps in another JVM). */
+    public S3BlobStore store(java.net.URI endpoint, StorageLocation location, byte[] key) {
+        S3Client client = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
                 .httpClient(Apache5HttpClient.builder().build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
