@@ -15,8 +15,11 @@ public final class ArchiveLayout {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
     // Velero backup names are DNS-1123 subdomains; refusing anything else keeps keys from escaping their directory.
     private static final Pattern BACKUP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-    // Kubernetes namespaces are DNS-1123 labels; ImageStream names are checked as DNS-1123 subdomains like backups
+    // Kubernetes namespaces are DNS-1123 labels
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    // OpenShift validates ImageStream names as a registry repository path component (underscores allowed, e.g.
+    // "my_app"), not as DNS-1123: refusing those would fail captures that worked before. No '/' can occur.
+    private static final Pattern IMAGE_STREAM = Pattern.compile("[a-z0-9]++(?:(?:[._]|__|-*+)[a-z0-9]++)*+");
     private static final String LEGACY_INDEX = "/images.json";
     private static final String IMAGE_STREAMS = "/imagestreams/";
 
@@ -114,7 +117,7 @@ public final class ArchiveLayout {
         String backup = key.substring(dir.length(), streams);
         String[] rest = key.substring(streams + IMAGE_STREAMS.length(), key.length() - ".json".length()).split("/", -1);
         return rest.length == 2 && BACKUP_NAME.matcher(backup).matches() && NAMESPACE.matcher(rest[0]).matches()
-                && BACKUP_NAME.matcher(rest[1]).matches() ? Optional.of(backup) : Optional.empty();
+                && rest[1].length() <= 253 && IMAGE_STREAM.matcher(rest[1]).matches() ? Optional.of(backup) : Optional.empty();
     }
 
     public String inProgressDirectory() {
@@ -176,9 +179,9 @@ public final class ArchiveLayout {
     }
 
     private static String checkImageStream(String name) {
-        if (name == null || !BACKUP_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("not an ImageStream name: '" + name
-                    + "' (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')");
+        if (name == null || name.length() > 253 || !IMAGE_STREAM.matcher(name).matches()) {
+            throw new IllegalArgumentException("not an ImageStream name: '" + name + "' (OpenShift's rule: lower-case "
+                    + "letters and digits, separated by '.', '_', '__' or dashes, at most 253 characters)");
         }
         return name;
     }

@@ -58,7 +58,14 @@ class ArchiveLayoutTest {
         assertThatThrownBy(() -> layout.imageStreamIndex("b", "../other", "web"))
                 .hasMessageContaining("not a Kubernetes namespace name: '../other'").hasMessageContaining("DNS-1123 label");
         assertThatThrownBy(() -> layout.imageStreamIndex("b", "shop", "web/../../x"))
-                .hasMessageContaining("not an ImageStream name: 'web/../../x'").hasMessageContaining("DNS-1123 subdomain");
+                .hasMessageContaining("not an ImageStream name: 'web/../../x'").hasMessageContaining("OpenShift's rule");
+        assertThatThrownBy(() -> layout.imageStreamIndex("b", "shop", "..")).hasMessageContaining("not an ImageStream name");
+        assertThatThrownBy(() -> layout.imageStreamIndex("b", "shop", "Web")).hasMessageContaining("not an ImageStream name");
+        // valid OpenShift ImageStream names that are not DNS-1123 subdomains
+        assertThat(layout.imageStreamIndex("b", "shop", "my_app")).endsWith("/imagestreams/shop/my_app.json");
+        assertThat(layout.imageStreamIndex("b", "shop", "a__b-c")).endsWith("/imagestreams/shop/a__b-c.json");
+        // and the GC counts their documents (else it would delete the blobs they reference)
+        assertThat(layout.indexDocumentBackup(layout.imageStreamIndex("b", "shop", "my_app"))).contains("b");
         assertThatThrownBy(() -> layout.imageStreamIndex("b", "a".repeat(64), "web")).hasMessageContaining("at most 63");
     }
 }
