@@ -73,8 +73,19 @@ public final class WebhookMain {
             view = informers;
             synced = informers::synced;
         }
-        io.tresor.webhook.admission.AdmissionFunction freeze = client == null ? null
-                : FreezeWiring.create(client, oadpNamespace, System.getenv());
+        io.tresor.webhook.admission.AdmissionFunction freeze = null;
+        if (client != null) {
+            try {
+                freeze = FreezeWiring.create(client, oadpNamespace, System.getenv());
+            } catch (IllegalArgumentException e) {
+                // a setting of the freeze client (its CA file, say): one line that names it, not a stack trace; the
+                // pod restarts until it is fixed (an injected CA bundle may also just not be there yet)
+                log().error("cannot start: {}", e.getMessage());
+                client.close();
+                System.exit(2);
+                return;
+            }
+        }
         WebhookApp app = new WebhookApp(options, policy, view, synced, freeze).start();
         log().info("tresor-webhook listening after {} ms", (System.nanoTime() - started) / 1_000_000);
         CountDownLatch stopped = new CountDownLatch(1);

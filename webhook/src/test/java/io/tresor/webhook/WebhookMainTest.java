@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tresor.webhook.support.Https;
 import io.tresor.webhook.support.ReviewCase;
 import io.tresor.webhook.support.WebhookProcess;
+import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.tls.testing.TestCertificates;
+import java.nio.file.Files;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +38,23 @@ class WebhookMainTest {
             assertThat(response.body()).contains("\"allowed\":true");
             assertThat(server.stop()).as("exited after SIGTERM").isTrue();
             assertThat(server.log()).contains("listening after", "SIGTERM: unready");
+        }
+    }
+
+    @Test
+    void aFreezeAgentCaFileThatIsNoPemStopsTheStartWithOneLineNamingIt() throws Exception {
+        TestCertificates.shared().issue(dir.resolve("tls"), TestCertificates.KeyFormat.RSA_PKCS8);
+        Path ca = Files.writeString(dir.resolve("agent-ca.crt"), "not a certificate\n");
+        try (TestCluster cluster = new TestCluster();
+             WebhookProcess server = WebhookProcess.start(List.of("-Dkubernetes.master=" + cluster.url(),
+                     "-Dkubernetes.auth.token=" + TestCluster.WEBHOOK_TOKEN, "-Dkubernetes.auth.tryKubeConfig=false",
+                     "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true"),
+                     List.of("--cert-dir", dir.resolve("tls").toString(), "--shutdown-delay-seconds", "0",
+                             "--policy", "../deploy/webhook/policy.yaml"),
+                     Map.of("TRESOR_FREEZE_AGENT_CA_FILE", ca.toString()), dir.resolve("server.log"))) {
+            assertThat(server.awaitExit()).as(server::log).isEqualTo(2);
+            assertThat(server.log()).contains("cannot start: TRESOR_FREEZE_AGENT_CA_FILE=" + ca, "not a PEM certificate bundle")
+                    .doesNotContain("\tat ", "Exception in thread");
         }
     }
 }

@@ -64,6 +64,12 @@ public final class WebhookProcess implements AutoCloseable {
         throw new AssertionError("not ready within 60 s: " + log());
     }
 
+    /** Waits up to 60 s for it to end by itself; its exit status. */
+    public int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(() -> "still running: " + log()).isTrue();
+        return process.exitValue();
+    }
+
     /** SIGTERM, then waits up to 30 s for the exit; whether it exited. */
     public boolean stop() throws InterruptedException {
         process.destroy();
