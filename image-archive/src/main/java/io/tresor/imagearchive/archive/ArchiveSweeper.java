@@ -185,15 +185,14 @@ public final class ArchiveSweeper {
     private Map<String, Set<Digest>> storedBlobs(IndexInventory inventory) {
         Map<String, Set<Digest>> stored = new HashMap<>();
         String root = layout.root();
-        for (String key : store.listKeys(root + "k-")) {
+        store.forEachKey(root + "k-", key -> {
             String rest = key.substring(root.length() + 2);
             int slash = rest.indexOf('/');
-            if (slash != 32) {
-                continue;
+            if (slash == 32) {
+                String fp = rest.substring(0, slash);
+                layout.blobDigest(fp, key).ifPresent(d -> stored.computeIfAbsent(fp, f -> new HashSet<>()).add(inventory.intern(d)));
             }
-            String fp = rest.substring(0, slash);
-            layout.blobDigest(fp, key).ifPresent(d -> stored.computeIfAbsent(fp, f -> new HashSet<>()).add(inventory.intern(d)));
-        }
+        });
         return stored;
     }
 

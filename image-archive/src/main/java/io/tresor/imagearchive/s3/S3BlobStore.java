@@ -237,6 +237,19 @@ public final class S3BlobStore implements AutoCloseable {
         return listObjects(keyPrefix).stream().map(S3Object::key).toList();
     }
 
+    /**
+     * Hands every key under a prefix to {@code action}, one listing page (1,000 keys) in memory at a time: the blob
+     * directory of a location may hold more keys than the plugin's heap holds as {@code S3Object}s.
+     */
+    public void forEachKey(String keyPrefix, java.util.function.Consumer<String> action) {
+        try {
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(keyPrefix).build())
+                    .contents().forEach(o -> action.accept(o.key()));
+        } catch (SdkException e) {
+            throw translate("LIST", keyPrefix, e);
+        }
+    }
+
     /** Every object under a key prefix with its last-modified time. */
     public List<S3Object> listObjects(String keyPrefix) {
         try {
