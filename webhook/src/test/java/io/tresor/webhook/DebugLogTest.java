@@ -72,6 +72,9 @@ class DebugLogTest {
                 assertThat(log).as("the default level was raised").contains("DEBUG io.fabric8.kubernetes.client");
                 assertThat(log).contains("DEBUG io.tresor.webhook.freeze.FreezeAdmission - VolumeSnapshot shop/mine: "
                         + "no freeze");
+                // each decision, with who asked (the review cases' requester)
+                assertThat(log).containsPattern("DEBUG io\\.tresor\\.webhook\\.admission\\.Metered - /validate CREATE "
+                        + "NonAdminBackupStorageLocation " + ConsistencyBed.NS + "/\\S+ by \\S+: allowed in \\d+ us");
                 assertThat(log).doesNotContain(API_TOKEN).doesNotContain(TestCluster.WEBHOOK_TOKEN)
                         .doesNotContain(APISERVER_TOKEN).doesNotContain(KEY).doesNotContain(KEY_BASE64)
                         .doesNotContain("HEADERS:");

@@ -4,9 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tresor.webhook.policy.AdmissionRequest;
 import io.tresor.webhook.policy.OadpNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Counts and times every decision by endpoint, kind, operation and decision. */
+/** Counts and times every decision by endpoint, kind, operation and decision; at debug, logs each one. */
 public final class Metered implements AdmissionFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(Metered.class);
 
     private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(250L, 500L, 1_000L, 2_000L,
             5_000L, 10_000L, 25_000L, 100_000L, 500_000L, 2_000_000L, 5_000_000L)
@@ -41,6 +44,13 @@ public final class Metered implements AdmissionFunction {
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (LOG.isDebugEnabled()) {
+            // who asked for what and why it was decided so: the denial text is what the requester was told (never key
+            // material: the rules name fields and Secrets, not their values)
+            LOG.debug("/{} {} {} by {}{}: {} in {} us{}", endpoint, request.operation(), request.subject(), request.username(),
+                    request.dryRun() ? " (dry run)" : "", response.decision(), (System.nanoTime() - start) / 1_000,
+                    response.allowed() ? "" : ": " + response.message());
+        }
         return response;
     }
 }
