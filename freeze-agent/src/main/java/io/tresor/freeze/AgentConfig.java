@@ -18,10 +18,12 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
                           Duration defaultLease, Duration maxLease, Set<String> allowedServiceAccounts,
                           Set<String> csiDrivers, String nodeName, String freezer, String fsfreeze, Duration freezeTimeout,
                           List<Path> protectedPaths, Duration tokenCacheTtl, String tlsCert, String tlsKey,
-                          Duration tlsReload, String groupSnapshotVersion) {
+                          Duration tlsReload, String groupSnapshotVersion, String logLevel) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
   private static final long DAY = Duration.ofDays(1).toSeconds();
+  /** The levels slf4j-simple knows, quietest last. */
+  static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
   static {
     DEFAULTS.put("kubelet-pods-dir", "/var/lib/kubelet/pods");
@@ -43,6 +45,8 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
     DEFAULTS.put("tls-key", "");
     DEFAULTS.put("tls-reload-seconds", "60");
     DEFAULTS.put("group-snapshot-version", "v1beta1");
+    // empty: slf4j-simple's own setting (-Dorg.slf4j.simpleLogger.defaultLogLevel, else info)
+    DEFAULTS.put("log-level", "");
   }
 
   public static AgentConfig parse(String[] args, Map<String, String> env) {
@@ -82,7 +86,16 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
         v.get("tls-cert"), v.get("tls-key"),
         seconds(v, "tls-reload-seconds", 1, DAY, "how often the agent re-reads --tls-cert/--tls-key for a rotated "
             + "certificate"),
-        v.get("group-snapshot-version"));
+        v.get("group-snapshot-version"), logLevel(v.get("log-level")));
+  }
+
+  private static String logLevel(String value) {
+    String level = value.trim().toLowerCase(Locale.ROOT);
+    if (!level.isEmpty() && !LOG_LEVELS.contains(level)) {
+      throw new IllegalArgumentException("--log-level=" + value + " is not a log level; set it (or env "
+          + envName("log-level") + ") to one of " + String.join(", ", LOG_LEVELS) + ", or leave it unset for info");
+    }
+    return level;
   }
 
   private static String freezer(String name) {

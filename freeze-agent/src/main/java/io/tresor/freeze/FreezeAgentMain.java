@@ -20,6 +20,11 @@ public final class FreezeAgentMain {
       System.exit(2);
       return;
     }
+    if (!config.logLevel().isEmpty()) {
+      // before the first logger: slf4j-simple reads its settings once, when it creates its first logger. The
+      // libraries that would log tokens or request bodies below INFO stay at INFO (simplelogger.properties).
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     AgentServer agent;
     try {

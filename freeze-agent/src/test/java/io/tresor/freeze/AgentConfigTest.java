@@ -85,4 +85,16 @@ class AgentConfigTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void theLogLevelIsOneOfSlf4jSimplesLevelsOrUnset() {
+    assertThat(AgentConfig.parse(new String[] {SA}, Map.of()).logLevel()).isEmpty();
+    assertThat(AgentConfig.parse(new String[] {SA}, Map.of("TRESOR_LOG_LEVEL", "DEBUG")).logLevel()).isEqualTo("debug");
+    assertThat(AgentConfig.parse(new String[] {SA, "--log-level=warn"}, Map.of("TRESOR_LOG_LEVEL", "debug")).logLevel())
+        .isEqualTo("warn");
+    assertThatThrownBy(() -> AgentConfig.parse(new String[] {SA}, Map.of("TRESOR_LOG_LEVEL", "verbose")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--log-level=verbose is not a log level; set it (or env TRESOR_LOG_LEVEL) to one of trace, debug, "
+            + "info, warn, error, or leave it unset for info");
+  }
 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 
 /** The agent as its own JVM (FreezeAgentMain), for kill -9 and SIGTERM; always ended by close(). */
 final class AgentProcess implements AutoCloseable {
+  private static final String MAIN = "io.tresor.freeze.FreezeAgentMain";
+  private static final String TRESOR_LEVEL = "-Dorg.slf4j.simpleLogger.log.io.tresor.freeze=";
   private static final Pattern READY = Pattern.compile("tresor-freeze-agent ready grpc=(\\d+) metrics=(\\d+)");
 
   final Process process;
@@ -25,8 +27,26 @@ final class AgentProcess implements AutoCloseable {
   }
 
   static AgentProcess start(String apiUrl, Path podsDir, Path journal, Path log) throws Exception {
-    Process p = new ProcessBuilder(command(apiUrl, podsDir, journal))
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return start(command(apiUrl, podsDir, journal), log, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #start(String, Path, Path, Path)} with more JVM options and environment variables; the agent's own
+   * log level is then left to them (the default start pins io.tresor.freeze at info).
+   */
+  static AgentProcess start(String apiUrl, Path podsDir, Path journal, Path log, List<String> jvmOptions,
+                            java.util.Map<String, String> env) throws Exception {
+    List<String> cmd = command(apiUrl, podsDir, journal);
+    cmd.removeIf(option -> option.startsWith(TRESOR_LEVEL));
+    // JVM options go before the main class, where JAVA_TOOL_OPTIONS of a DaemonSet would put them
+    cmd.addAll(cmd.indexOf(MAIN), jvmOptions);
+    return start(cmd, log, env);
+  }
+
+  private static AgentProcess start(List<String> cmd, Path log, java.util.Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    Process p = builder.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
       try {
@@ -69,9 +89,9 @@ final class AgentProcess implements AutoCloseable {
         "-Dkubernetes.master=" + apiUrl, "-Dkubernetes.auth.tryKubeConfig=false",
         "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true",
         "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-        "-Dorg.slf4j.simpleLogger.log.io.tresor.freeze=" + System.getProperty("bench.agent.log", "info"),
+        TRESOR_LEVEL + System.getProperty("bench.agent.log", "info"),
         "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "io.tresor.freeze.FreezeAgentMain",
+        MAIN,
         "--kubelet-pods-dir=" + podsDir, "--journal=" + journal, "--listen-address=127.0.0.1", "--port=0",
         "--metrics-port=0", "--allowed-service-accounts=" + MockCluster.VELERO, "--node-name=" + MockCluster.NODE));
     cmd.addAll(List.of(extraFlags));
