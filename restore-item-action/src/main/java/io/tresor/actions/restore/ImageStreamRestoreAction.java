@@ -129,7 +129,7 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
     }
 
     /**
-     * The internal registry's host when the restore is mapped (pull specs into the source namespace's repositories are
+     * The internal registry's host when the restore maps namespaces (pull specs into mapped namespaces' repositories are
      * repointed); unmapped restores do not need it, so they do not look it up.
      */
     private static Optional<String> registryHost(ImageActionContext ctx, RestoreTarget target) throws ActionException {
@@ -140,9 +140,9 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
             return Optional.of(ctx.registry().host());
         } catch (ActionException e) {
             throw new ActionException("ImageStream " + target.sourceNamespace() + "/" + target.name() + " cannot be restored "
-                    + "into namespace " + target.namespace() + ": its spec's pull specs into namespace " + target.sourceNamespace()
-                    + "'s repositories of the internal registry are repointed to " + target.namespace() + " by the registry's "
-                    + "host, and " + e.getMessage(), e);
+                    + "into namespace " + target.namespace() + ": its spec's pull specs into the internal registry's repositories "
+                    + "of mapped namespaces (" + target.mappingText() + ") are repointed by the registry's host, and "
+                    + e.getMessage(), e);
         }
     }
 
@@ -186,8 +186,8 @@ public final class ImageStreamRestoreAction implements RestoreItemAction {
         }
         if (!repointed.isEmpty()) {
             LOG.atInfo().addKeyValue("imagestream", target.repository()).addKeyValue("tags", String.join(",", is.repointedTags()))
-                    .log("ImageStream {} was created with {} repointed from namespace {} to namespace {}", target.repository(),
-                            String.join(" and ", repointed), target.sourceNamespace(), target.namespace());
+                    .log("ImageStream {} was created with {} repointed by the restore's namespace mapping ({})", target.repository(),
+                            String.join(" and ", repointed), target.mappingText());
         }
         return Placement.CREATED;
     }

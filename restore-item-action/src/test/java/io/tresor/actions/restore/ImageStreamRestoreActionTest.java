@@ -140,8 +140,8 @@ class ImageStreamRestoreActionTest {
         assertThat(from).containsExactly("upstream=quay.io/tenant/base:1.2",
                 "release=" + host + "/shop-repoint/pinned@" + pushed[1].digest(), "mirror=" + host + "/shopx/base:1.0");
         assertThat(lines).containsExactly(
-                "info: ImageStream shop-repoint/pinned was created with spec tags release repointed from namespace shop to "
-                        + "namespace shop-repoint",
+                "info: ImageStream shop-repoint/pinned was created with spec tags release repointed by the restore's "
+                        + "namespace mapping (shop → shop-repoint)",
                 "info: ImageStream shop-repoint/pinned was created from its backed-up spec; 3 image(s) of backup repoint-1 "
                         + "pushed into it");
         assertThat(cluster.registryClient().manifest("shop-repoint/pinned", pushed[1].digest().toString()))

@@ -111,6 +111,37 @@ class RestoreTargetTest {
         assertThat(unmapped.repositoryRepointed()).isFalse();
     }
 
+    @Test
+    void referencesIntoEveryNamespaceTheRestoreMapsAreRepointedNotOnlyTheSourceNamespace() {
+        ObjectNode is = ImageStreams.imageStream("shop", "web", HOST, Map.of());
+        ObjectNode spec = is.withObjectProperty("spec");
+        spec.withArrayProperty("tags").addObject().put("name", "base")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/platform/base@" + DIGEST);
+        spec.withArrayProperty("tags").addObject().put("name", "tools")
+                .putObject("from").put("kind", "ImageStreamTag").put("name", "tools:1").put("namespace", "platform");
+        spec.withArrayProperty("tags").addObject().put("name", "other")
+                .putObject("from").put("kind", "DockerImage").put("name", HOST + "/unmapped/x:1");
+        ObjectNode restore = ImageStreams.restore("r1", "b1", "shop", "shop");
+        ObjectNode mapping = restore.withObjectProperty("spec").withObjectProperty("namespaceMapping");
+        mapping.put("platform", "platform-copy");
+        mapping.put("same", "same"); // maps nothing
+        mapping.put("blank", " ");
+        RestoreTarget target = RestoreTarget.of(is, restore);
+        assertThat(target.namespace()).as("the ImageStream's own namespace is not mapped").isEqualTo("shop");
+        assertThat(target.mapping()).containsExactly(Map.entry("platform", "platform-copy"));
+        assertThat(target.mappingText()).isEqualTo("platform → platform-copy");
+
+        RestoreTarget.Recreation r = target.imageStream(ImageStreams.prepared(is), Optional.of(HOST));
+        assertThat(fromNames(r.imageStream())).containsExactly("quay.io/tenant/base:1.2", HOST + "/platform-copy/base@" + DIGEST,
+                "tools:1", HOST + "/unmapped/x:1");
+        assertThat(r.imageStream().path("spec").path("tags").get(2).path("from").path("namespace").asText()).isEqualTo("platform-copy");
+        assertThat(r.repointedTags()).containsExactly("base", "tools");
+
+        RestoreTarget plain = RestoreTarget.of(is, ImageStreams.restore("r1", "b1", "shop", "shop"));
+        assertThat(plain.mapped()).isFalse();
+        assertThat(plain.imageStream(ImageStreams.prepared(is), Optional.empty()).repointedTags()).isEmpty();
+    }
+
     private static List<String> fromNames(ObjectNode is) {
         List<String> names = new java.util.ArrayList<>();
         is.path("spec").path("tags").forEach(t -> names.add(t.path("from").path("name").asText()));
