@@ -155,11 +155,11 @@ public final class ArchiveSweeper {
     /** Index document key → ETag and Last-Modified: a rewrite within the same second still changes the ETag. */
     private Map<String, String> indexObjects() {
         Map<String, String> indexes = new HashMap<>();
-        for (S3Object o : store.listObjects(layout.backupsDirectory())) {
+        store.forEachObject(layout.backupsDirectory(), o -> {
             if (layout.indexDocumentBackup(o.key()).isPresent()) {
                 indexes.put(o.key(), o.eTag() + " " + o.lastModified());
             }
-        }
+        });
         return indexes;
     }
 

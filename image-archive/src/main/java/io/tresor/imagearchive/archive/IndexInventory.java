@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Reads the index documents of a storage location one at a time and reduces each backup to what the sweep needs:
@@ -46,22 +45,25 @@ final class IndexInventory {
         return known == null ? digest : known;
     }
 
+    /** An index document as listed: what the sweep needs of it, not the SDK's whole listing entry. */
+    private record Document(String key, Instant lastModified) {
+    }
+
     /** Every backup with index documents under the location, one after the other. */
     List<SweepInput.BackupIndex> backups() {
-        Map<String, List<S3Object>> documents = new TreeMap<>();
-        for (S3Object o : store.listObjects(layout.backupsDirectory())) {
-            layout.indexDocumentBackup(o.key()).ifPresent(b -> documents.computeIfAbsent(b, x -> new ArrayList<>()).add(o));
-        }
+        Map<String, List<Document>> documents = new TreeMap<>();
+        store.forEachObject(layout.backupsDirectory(), o -> layout.indexDocumentBackup(o.key()).ifPresent(b ->
+                documents.computeIfAbsent(b, x -> new ArrayList<>()).add(new Document(o.key(), o.lastModified()))));
         List<SweepInput.BackupIndex> backups = new ArrayList<>();
         documents.forEach((backup, objects) -> backups.add(backup(backup, objects)));
         return backups;
     }
 
-    private SweepInput.BackupIndex backup(String backup, List<S3Object> objects) {
+    private SweepInput.BackupIndex backup(String backup, List<Document> objects) {
         Map<String, Set<Digest>> references = new HashMap<>();
         List<String> unreadable = new ArrayList<>();
         Instant written = Instant.MIN;
-        for (S3Object o : objects) {
+        for (Document o : objects) {
             Instant at = o.lastModified();
             try {
                 Optional<ImageIndexReferences> read = read(o.key());
@@ -95,7 +97,7 @@ final class IndexInventory {
     }
 
     // Ages are judged with the time the plugin wrote into the document, on the same clock as "now"
-    private static Instant written(ImageIndexReferences document, S3Object object) {
+    private static Instant written(ImageIndexReferences document, Document object) {
         try {
             return Instant.parse(document.createdAt());
         } catch (RuntimeException e) {

@@ -242,9 +242,14 @@ public final class S3BlobStore implements AutoCloseable {
      * directory of a location may hold more keys than the plugin's heap holds as {@code S3Object}s.
      */
     public void forEachKey(String keyPrefix, java.util.function.Consumer<String> action) {
+        forEachObject(keyPrefix, o -> action.accept(o.key()));
+    }
+
+    /** Hands every object under a prefix to {@code action}, one listing page at a time (see {@link #forEachKey}). */
+    public void forEachObject(String keyPrefix, java.util.function.Consumer<S3Object> action) {
         try {
             s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(keyPrefix).build())
-                    .contents().forEach(o -> action.accept(o.key()));
+                    .contents().forEach(action);
         } catch (SdkException e) {
             throw translate("LIST", keyPrefix, e);
         }
@@ -252,14 +257,9 @@ public final class S3BlobStore implements AutoCloseable {
 
     /** Every object under a key prefix with its last-modified time. */
     public List<S3Object> listObjects(String keyPrefix) {
-        try {
-            List<S3Object> out = new ArrayList<>();
-            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(location.bucket()).prefix(keyPrefix).build())
-                    .contents().forEach(out::add);
-            return out;
-        } catch (SdkException e) {
-            throw translate("LIST", keyPrefix, e);
-        }
+        List<S3Object> out = new ArrayList<>();
+        forEachObject(keyPrefix, out::add);
+        return out;
     }
 
     /** The names of the "directories" directly under a key prefix ending in {@code /}. */
