@@ -1,0 +1,91 @@
+package io.tresor.imagebuilder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The Java runtime of the webhook and the freeze agent: one jlinked Temurin 25 image with {@code bin/java}, shared
+ * by both images (same files, same layer digest).
+ */
+final class RuntimeBuilder {
+    /**
+     * The union of {@code jdeps --print-module-deps} over the webhook's and the agent's jars (webhook: java.desktop for
+     * java.beans, java.instrument, java.rmi, java.security.jgss via Jetty/fabric8/micrometer; agent: jdk.httpserver,
+     * micrometer's Prometheus endpoint), plus jdk.crypto.ec and jdk.net (TLS key exchange on older clients, socket
+     * options). {@code RuntimeModulesIT} runs jdeps on the shipped jars and fails when one needs a module not here.
+     */
+    static final List<String> MODULES = List.of("java.base", "java.desktop", "java.instrument", "java.naming",
+            "java.net.http", "java.rmi", "java.security.jgss", "java.sql", "jdk.crypto.ec", "jdk.httpserver", "jdk.jfr",
+            "jdk.management", "jdk.net", "jdk.unsupported");
+
+    /**
+     * java.desktop's native parts that need X11 or ALSA libraries (which no server image has; the servers run
+     * headless), and the CDS archive for heaps over 32 GB (compressed oops off), which these pods never have.
+     */
+    static final List<String> REMOVED = List.of("lib/libawt_xawt.so", "lib/libjawt.so", "lib/libjsound.so",
+            "lib/libsplashscreen.so", "lib/server/classes_nocoops.jsa");
+
+    private RuntimeBuilder() {
+    }
+
+    /** Checks that {@code jdk} is a JDK 25 with jlink, as the plugin tree's build does. */
+    static void requireJdk25(Path jdk) throws IOException, InterruptedException {
+        if (!Files.isExecutable(jdk.resolve("bin/jlink"))) {
+            throw new IOException("Temurin JDK 25 not found at " + jdk + " (it provides the images' runtime via jlink)."
+                    + " Install it or build with -Dtresor.jdk25.home=<jdk-25-dir>.");
+        }
+        String version = run(List.of(jdk.resolve("bin/java").toString(), "-version"), 60);
+        if (!version.contains("version \"25")) {
+            throw new IOException(jdk + " is not a JDK 25: " + version.lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * jlinks the runtime into {@code out} (replaced whole) with a CDS archive of the JDK's default classes (jlink
+     * regenerates it for exactly these modules; a start reads classes from it instead of parsing them). jlink's
+     * output is byte-for-byte the same for the same JDK and modules, so the layer's digest is too.
+     */
+    static Path build(Path jdk, Path out) throws IOException, InterruptedException {
+        deleteTree(out);
+        Files.createDirectories(out.getParent());
+        List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules",
+                String.join(",", MODULES), "--strip-debug", "--no-header-files", "--no-man-pages",
+                "--generate-cds-archive", "--output", out.toString()));
+        run(cmd, 600);
+        for (String removed : REMOVED) {
+            Files.deleteIfExists(out.resolve(removed));
+        }
+        return out;
+    }
+
+    static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+
+    private static void deleteTree(Path tree) throws IOException {
+        if (!Files.exists(tree)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
