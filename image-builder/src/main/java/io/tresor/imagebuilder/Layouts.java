@@ -20,7 +20,10 @@ public final class Layouts {
     /** Where Debian keeps x86-64 libraries; the loader searches it without an ld.so.cache. */
     public static final String LIB_DIR = "/lib/x86_64-linux-gnu";
 
-    /** A file or directory found in a tree: its path relative to the tree, its kind and its host mode. */
+    /**
+     * A file or directory found in a tree: its path relative to the tree, its kind and its host mode (for a symlink,
+     * the mode of the file it names).
+     */
     public record TreeFile(String relative, Kind kind, int hostMode, Path source) {
     }
 

@@ -29,7 +29,9 @@ final class TreeWalk {
                 Layouts.Kind kind = a.isSymbolicLink() ? Layouts.Kind.SYMLINK : a.isDirectory() ? Layouts.Kind.DIRECTORY
                         : a.isRegularFile() ? Layouts.Kind.FILE : Layouts.Kind.OTHER;
                 int mode = 0;
-                for (PosixFilePermission perm : a.permissions()) {
+                // a symlink's own mode is always 0777: what counts is the file it names
+                var perms = a.isSymbolicLink() ? Files.getPosixFilePermissions(p) : a.permissions();
+                for (PosixFilePermission perm : perms) {
                     mode |= 1 << (8 - perm.ordinal());
                 }
                 files.add(new Layouts.TreeFile(root.relativize(p).toString(), kind, mode, p));
