@@ -16,10 +16,11 @@ import java.util.stream.Stream;
  */
 final class RuntimeBuilder {
     /**
-     * The union of {@code jdeps --print-module-deps} over the webhook's and the agent's jars (webhook: java.desktop for
-     * java.beans, java.instrument, java.rmi, java.security.jgss via Jetty/fabric8/micrometer; agent: jdk.httpserver,
-     * micrometer's Prometheus endpoint), plus jdk.crypto.ec and jdk.net (TLS key exchange on older clients, socket
-     * options). {@code RuntimeModulesIT} runs jdeps on the shipped jars and fails when one needs a module not here.
+     * The union of {@code jdeps --print-module-deps --ignore-missing-deps} over the webhook's jars (java.desktop,
+     * java.instrument, java.rmi, java.security.jgss among them) and the agent's (jdk.httpserver), measured with
+     * Temurin 25.0.3, plus jdk.crypto.ec and jdk.net, which libraries may look up reflectively. A real run of both
+     * servers on this runtime is {@code ImageChrootIT}; {@code RuntimeModulesIT} runs jdeps on the shipped jars and
+     * fails when one needs a module not listed here.
      */
     static final List<String> MODULES = List.of("java.base", "java.desktop", "java.instrument", "java.naming",
             "java.net.http", "java.rmi", "java.security.jgss", "java.sql", "jdk.crypto.ec", "jdk.httpserver", "jdk.jfr",
