@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a command inside an unpacked image the way a container runtime would, without one: a private mount namespace
@@ -43,6 +44,29 @@ final class Chroot {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh",
                 "-c", "mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\" && exec /usr/sbin/chroot"
                         + " --userspec=" + user + ":" + user + " \"$0\" \"$@\"", rootfs.toString()));
+        cmd.addAll(argv);
+        return cmd;
+    }
+
+    /**
+     * As {@link #command}, but as the manifests run the servers ({@code readOnlyRootFilesystem: true}, a memory
+     * {@code emptyDir} at {@code /tmp}): the image's files are read-only, {@code /tmp} is a fresh 16 MiB tmpfs, and each
+     * {@code volumes} entry (path in the image → host directory) is mounted writable, as a pod's volume would be.
+     * A server that writes anywhere else fails here as it would in the cluster.
+     */
+    static List<String> readOnlyRootCommand(Path rootfs, String user, Map<String, Path> volumes, List<String> argv) {
+        if (!user.matches("[0-9]+")) {
+            throw new IllegalArgumentException("the image's user must be numeric, is " + user);
+        }
+        StringBuilder script = new StringBuilder("mount --bind \"$0\" \"$0\"");
+        volumes.forEach((inImage, host) -> script.append(" && mount --bind '").append(host).append("' \"$0").append(inImage)
+                .append('"'));
+        // the volumes were mounted on the root's own bind, before it turned read-only: they stay writable
+        script.append(" && mount -o remount,bind,ro \"$0\" && mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\"")
+                .append(" && mount -t tmpfs -o mode=1777,size=16m tmpfs \"$0/tmp\"")
+                .append(" && exec /usr/sbin/chroot --userspec=").append(user).append(':').append(user).append(" \"$0\" \"$@\"");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                script.toString(), rootfs.toString()));
         cmd.addAll(argv);
         return cmd;
     }

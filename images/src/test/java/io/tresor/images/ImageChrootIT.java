@@ -95,12 +95,15 @@ class ImageChrootIT {
         Files.copy(cert.privateKey(), rootfs.resolve("var/run/tls/tls.key"));
         Chroot.chown(rootfs.resolve("var/run/tls"), image.user());
         Path webhookTests = Path.of(System.getProperty("user.dir")).resolveSibling("webhook/src/test/resources/reviews");
-        Files.copy(webhookTests.resolve("cluster.json"), rootfs.resolve("tmp/cluster.json"));
+        Files.createDirectories(rootfs.resolve("etc/tresor"));
+        Files.copy(webhookTests.resolve("cluster.json"), rootfs.resolve("etc/tresor/cluster.json"));
         int https = freePort();
         int admin = freePort();
         List<String> argv = new ArrayList<>(image.entrypoint());
-        argv.addAll(List.of("--host", "127.0.0.1", "--cluster-snapshot", "/tmp/cluster.json"));
-        ProcessBuilder pb = new ProcessBuilder(Chroot.command(rootfs, image.user(), argv)).redirectErrorStream(true)
+        argv.addAll(List.of("--host", "127.0.0.1", "--cluster-snapshot", "/etc/tresor/cluster.json"));
+        // read-only root and a tmpfs /tmp, as deploy/webhook/deployment.yaml runs it
+        ProcessBuilder pb = new ProcessBuilder(Chroot.readOnlyRootCommand(rootfs, image.user(), Map.of(), argv))
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("webhook.log").toFile());
         // as deploy/webhook/deployment.yaml sets them
         pb.environment().putAll(Map.of("TRESOR_CERT_DIR", "/var/run/tls", "TRESOR_HTTPS_PORT", Integer.toString(https),
@@ -143,11 +146,14 @@ class ImageChrootIT {
 
         Files.createDirectories(rootfs.resolve("var/lib/kubelet/pods"));
         Files.createDirectories(rootfs.resolve("var/lib/tresor-freeze-agent"));
+        // the DaemonSet's journal hostPath: the one writable place besides /tmp (readOnlyRootFilesystem: true)
+        Path journal = Files.createDirectories(dir.resolve("journal-volume"));
         try (MockApiServer api = new MockApiServer(Map.of()) { }) {
             List<String> argv = new ArrayList<>(image.entrypoint());
             argv.addAll(List.of("--listen-address=127.0.0.1", "--port=0", "--metrics-port=0",
                     "--allowed-service-accounts=" + MockApiServer.VELERO, "--node-name=node-1"));
-            ProcessBuilder pb = new ProcessBuilder(Chroot.command(rootfs, image.user(), argv))
+            ProcessBuilder pb = new ProcessBuilder(Chroot.readOnlyRootCommand(rootfs, image.user(),
+                    Map.of("/var/lib/tresor-freeze-agent", journal), argv))
                     .redirectError(dir.resolve("agent.log").toFile());
             pb.environment().putAll(Map.of("KUBERNETES_MASTER", api.url(), "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
                     "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
