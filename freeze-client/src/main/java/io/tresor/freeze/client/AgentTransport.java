@@ -24,16 +24,17 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
-/** How agents are dialled: TLS trusting only the configured CA bundle for a fixed server name, or plaintext. */
+/**
+ * How agents are dialled: TLS trusting only the resolved CA bundle for a fixed server name, or plaintext. A TLS
+ * transport stays TLS: no failure makes it retry in plaintext (a downgrade anyone on the path could force).
+ */
 final class AgentTransport {
   private final ChannelCredentials credentials;
-  private final Path caFile;
-  private final String serverName;
+  private final FreezeClientConfig config;
 
-  private AgentTransport(ChannelCredentials credentials, Path caFile, String serverName) {
+  private AgentTransport(ChannelCredentials credentials, FreezeClientConfig config) {
     this.credentials = credentials;
-    this.caFile = caFile;
-    this.serverName = serverName;
+    this.config = config;
   }
 
   /**
@@ -44,9 +45,9 @@ final class AgentTransport {
    */
   static AgentTransport of(FreezeClientConfig config) {
     if (config.caFile() == null) {
-      return new AgentTransport(InsecureChannelCredentials.create(), null, null);
+      return new AgentTransport(InsecureChannelCredentials.create(), config);
     }
-    List<Certificate> cas = readBundle(config.caFile());
+    List<Certificate> cas = readBundle(config);
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -57,17 +58,30 @@ final class AgentTransport {
       trust.init(store);
       // only this bundle: the JDK's public CAs have no business vouching for a pod on the cluster network
       return new AgentTransport(TlsChannelCredentials.newBuilder().trustManager(trust.getTrustManagers()).build(),
-          config.caFile(), config.tlsServerName());
+          config);
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException(FreezeClientConfig.CA_FILE_ENV + "=" + config.caFile()
-          + ": cannot build a trust store from it: " + e, e);
+      throw new IllegalArgumentException(origin(config) + ": cannot build a trust store from it: " + e, e);
     }
   }
 
-  private static List<Certificate> readBundle(Path file) {
-    String variable = FreezeClientConfig.CA_FILE_ENV + "=" + file;
-    String fix = "; mount the CA bundle (e.g. the ConfigMap annotated service.beta.openshift.io/inject-cabundle) at "
-        + "that path, or unset " + FreezeClientConfig.CA_FILE_ENV + " to call the agents in plaintext";
+  /** Where the CA bundle came from, for messages: the variable, or the service CA that auto/on found. */
+  private static String origin(FreezeClientConfig config) {
+    return config.caFromServiceAccount()
+        ? config.caFile() + " (OpenShift's service CA from the pod's service-account volume, trusted because "
+            + FreezeClientConfig.TLS_ENV + "=" + config.tls().value() + " and " + FreezeClientConfig.CA_FILE_ENV
+            + " is unset)"
+        : FreezeClientConfig.CA_FILE_ENV + "=" + config.caFile();
+  }
+
+  private static List<Certificate> readBundle(FreezeClientConfig config) {
+    Path file = config.caFile();
+    String variable = origin(config);
+    String fix = config.caFromServiceAccount()
+        ? "; set " + FreezeClientConfig.CA_FILE_ENV + " to the PEM bundle of the CA that signs the agents' "
+            + "certificates, or " + FreezeClientConfig.TLS_ENV + "=off for agents that serve plaintext"
+        : "; mount the CA bundle (e.g. the ConfigMap annotated service.beta.openshift.io/inject-cabundle) at "
+            + "that path, or unset " + FreezeClientConfig.CA_FILE_ENV + " to trust OpenShift's service CA from the "
+            + "pod's service-account volume (" + config.serviceCaFile() + ")";
     byte[] pem;
     try {
       pem = Files.readAllBytes(file);
@@ -91,13 +105,22 @@ final class AgentTransport {
   }
 
   boolean tls() {
-    return caFile != null;
+    return config.caFile() != null;
   }
 
   /** The notice a plaintext client logs once, when it is created. */
   Optional<String> plaintextNotice() {
-    return tls() ? Optional.empty() : Optional.of("freeze agent calls are plaintext: this caller's service-account "
-        + "token crosses the pod network in clear. To use TLS, give the agents a serving certificate "
+    if (tls()) {
+      return Optional.empty();
+    }
+    if (config.tls() == FreezeClientConfig.TlsMode.OFF) {
+      return Optional.of("freeze agent calls are plaintext (" + FreezeClientConfig.TLS_ENV + "=off): this caller's "
+          + "service-account token crosses the pod network in clear. Once the agents serve TLS, unset "
+          + FreezeClientConfig.TLS_ENV + " (see freeze-client/README.md)");
+    }
+    return Optional.of("freeze agent calls are plaintext: " + FreezeClientConfig.CA_FILE_ENV + " is unset and there "
+        + "is no " + config.serviceCaFile() + " (OpenShift's service CA), so this caller's service-account token "
+        + "crosses the pod network in clear. To use TLS, give the agents a serving certificate "
         + "(TRESOR_TLS_CERT/TRESOR_TLS_KEY) and set " + FreezeClientConfig.CA_FILE_ENV + " to the CA bundle that "
         + "signs it (see freeze-client/README.md)");
   }
@@ -108,27 +131,56 @@ final class AgentTransport {
         .proxyDetector(address -> null);
     if (tls()) {
       // dialled by pod IP, but the certificate names the Service: verify that name (and send it as SNI)
-      b.overrideAuthority(serverName);
+      b.overrideAuthority(config.tlsServerName());
     }
     return b.build();
   }
 
-  /** What the failure means for this transport (TLS trouble, a plaintext client at a TLS agent), or "". */
+  /** What the failure means for this transport (TLS trouble, a TLS/plaintext mismatch with the agent), or "". */
   String explain(Status status) {
     Throwable tlsFailure = find(status.getCause(), SSLException.class, CertificateException.class);
     if (tls() && tlsFailure != null) {
+      if (plaintextPeer(tlsFailure)) {
+        return "; the agent serves plaintext, this caller TLS (trusting " + origin(config) + "). Turn TLS on in "
+            + "the agent DaemonSet (TRESOR_TLS_CERT/TRESOR_TLS_KEY from the serving-certificate Secret of Service "
+            + "tresor-freeze-agent, as deploy/freeze-agent does), or set " + FreezeClientConfig.TLS_ENV
+            + "=off on this caller (its token then crosses the pod network in clear); the call is not retried in "
+            + "plaintext";
+      }
       return "; TLS handshake failed (" + rootMessage(tlsFailure) + "): the agent's certificate is not signed by "
-          + "a CA in " + FreezeClientConfig.CA_FILE_ENV + " (" + caFile + "), does not carry the server name "
-          + serverName + " (" + FreezeClientConfig.TLS_SERVER_NAME_ENV + "), or the agent does not serve TLS";
+          + "a CA in " + (config.caFromServiceAccount() ? origin(config)
+              : FreezeClientConfig.CA_FILE_ENV + " (" + config.caFile() + ")")
+          + ", does not carry the server name " + config.tlsServerName() + " ("
+          + FreezeClientConfig.TLS_SERVER_NAME_ENV + "), or the agent does not serve TLS";
     }
     // a refused connection is no protocol mismatch; a TLS agent just drops a plaintext client's connection
     boolean dropped = status.getCode() == Status.Code.UNAVAILABLE
         && find(status.getCause(), ConnectException.class) == null;
     if (!tls() && dropped) {
-      return "; this client speaks plaintext: if the agent serves TLS (TRESOR_TLS_CERT), set "
+      if (config.tls() == FreezeClientConfig.TlsMode.OFF) {
+        return "; this client speaks plaintext (" + FreezeClientConfig.TLS_ENV + "=off): if the agent serves TLS "
+            + "(TRESOR_TLS_CERT), remove " + FreezeClientConfig.TLS_ENV + "=off from this caller: auto then trusts "
+            + "OpenShift's service CA (" + config.serviceCaFile() + "), or set " + FreezeClientConfig.CA_FILE_ENV
+            + " to the CA bundle that signs the agent's certificate";
+      }
+      return "; this client speaks plaintext (" + FreezeClientConfig.CA_FILE_ENV + " unset, no "
+          + config.serviceCaFile() + "): if the agent serves TLS (TRESOR_TLS_CERT), set "
           + FreezeClientConfig.CA_FILE_ENV + " to the CA bundle that signs its certificate";
     }
     return "";
+  }
+
+  /**
+   * Whether the handshake met a peer that answered in plaintext: Netty's NotSslRecordException (shaded, so matched
+   * by name), raised when the first bytes back are no TLS record, as a plaintext gRPC server's HTTP/2 frames are.
+   */
+  private static boolean plaintextPeer(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getClass().getSimpleName().equals("NotSslRecordException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SafeVarargs

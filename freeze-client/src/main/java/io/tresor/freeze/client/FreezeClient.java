@@ -21,9 +21,9 @@ public final class FreezeClient implements AutoCloseable {
 
   /**
    * A client for the cluster behind {@code client}, with the token from the config's file or the client, over TLS
-   * when the config names a CA file.
+   * when the config resolved a CA bundle ({@link FreezeClientConfig#fromEnvironment}).
    *
-   * @throws IllegalArgumentException the config's CA file is missing, unreadable or empty
+   * @throws IllegalArgumentException the config's CA bundle is missing, unreadable or empty
    */
   public static FreezeClient create(KubernetesClient client, FreezeClientConfig config) {
     return new FreezeClient(new AgentLocator(client, config), new FreezerCalls(

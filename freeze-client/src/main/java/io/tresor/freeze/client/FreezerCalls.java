@@ -41,14 +41,15 @@ public final class FreezerCalls implements AutoCloseable {
   /**
    * Calls over the transport the config asks for; a plaintext client says so once, here, not at every call.
    *
-   * @throws IllegalArgumentException the config's CA file is missing, unreadable or empty
+   * @throws IllegalArgumentException the config's CA bundle (the variable's or the service CA) is missing,
+   *     unreadable or empty
    */
   public FreezerCalls(Supplier<Optional<String>> token, Duration timeout, FreezeClientConfig config) {
     this.token = token;
     this.timeout = timeout;
     this.transport = AgentTransport.of(config);
     // info, not warn: inside the plugin every warn line counts as a warning of the backup (Velero's
-    // status.warnings), and plaintext is the deployment's default
+    // status.warnings), and plaintext is what auto does wherever there is no service CA (vanilla Kubernetes)
     transport.plaintextNotice().ifPresent(LOG::info);
   }
 

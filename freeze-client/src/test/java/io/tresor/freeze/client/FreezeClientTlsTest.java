@@ -10,6 +10,9 @@ import io.tresor.proto.freeze.v1.SnapshotRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +27,11 @@ class FreezeClientTlsTest {
   @TempDir
   static Path dir;
   private static ConsistencyBed bed;
+  /** An agent that serves plaintext, as before this default changed. */
+  private static ConsistencyBed plain;
   private static Path serviceCa;
+  /** A pod's service-account directory as OpenShift projects it, with the service CA bundle. */
+  private static Path serviceAccountCa;
   private static Path otherCa;
 
   @BeforeAll
@@ -43,6 +50,9 @@ class FreezeClientTlsTest {
         "-CAkey", dir.resolve("service-ca.key").toString(), "-CAcreateserial", "-days", "1",
         "-extfile", ext.toString(), "-out", cert.toString());
     bed = new ConsistencyBed("--tls-cert=" + cert, "--tls-key=" + key);
+    plain = new ConsistencyBed();
+    serviceAccountCa = Files.copy(serviceCa, Files.createDirectories(dir.resolve("serviceaccount"))
+        .resolve("service-ca.crt"));
   }
 
   private static Path ca(String name) throws IOException {
@@ -56,8 +66,14 @@ class FreezeClientTlsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (bed != null) {
-      bed.close();
+    try {
+      if (bed != null) {
+        bed.close();
+      }
+    } finally {
+      if (plain != null) {
+        plain.close();
+      }
     }
   }
 
@@ -99,6 +115,73 @@ class FreezeClientTlsTest {
           .isInstanceOf(AgentUnavailableException.class)
           .hasMessageContaining("TLS handshake failed")
           .hasMessageContaining("tresor-freeze-agent.elsewhere.svc");
+    }
+  }
+
+  /** The config a caller gets from an empty environment in a pod whose service-account volume has the service CA. */
+  private static FreezeClientConfig autoInAnOpenShiftPod(ConsistencyBed at) throws IOException {
+    FreezeClientConfig c = FreezeClientConfig.fromEnvironment(Map.of(), Duration.ofSeconds(5), serviceAccountCa);
+    assertThat(c.caFile()).as("auto finds the service CA").isEqualTo(serviceAccountCa);
+    return c.withTokenFile(at.clientConfig(TestCluster.VELERO_TOKEN).tokenFile());
+  }
+
+  @Test
+  void autoWithTheServiceCaOfTheServiceAccountVolumeCallsTheAgentOverTls() throws Exception {
+    try (FreezeClient c = FreezeClient.create(bed.cluster.client, autoInAnOpenShiftPod(bed))) {
+      assertThat(c.status(ConsistencyBed.NODE, ref())).isEmpty();
+    }
+  }
+
+  @Test
+  void autoAtAPlaintextAgentFailsWithBothFixesAndNeverSpeaksPlaintext() throws Exception {
+    try (RecordingRelay relay = new RecordingRelay(plain.agent.grpcPort());
+         FreezerCalls calls = new FreezerCalls(() -> Optional.of(TestCluster.VELERO_TOKEN), Duration.ofSeconds(5),
+             autoInAnOpenShiftPod(plain))) {
+      AgentEndpoint agent = new AgentEndpoint(ConsistencyBed.NODE, "tresor-freeze-agent-worker-1", "127.0.0.1",
+          relay.port());
+      for (int attempt = 0; attempt < 2; attempt++) {
+        assertThatThrownBy(() -> calls.status(agent, ref()))
+            .isInstanceOf(AgentUnavailableException.class)
+            .hasMessageContaining("Status on freeze agent tresor-freeze-agent-worker-1")
+            .hasMessageContaining("the agent serves plaintext, this caller TLS (trusting " + serviceAccountCa
+                + " (OpenShift's service CA from the pod's service-account volume, trusted because "
+                + "TRESOR_FREEZE_AGENT_TLS=auto and TRESOR_FREEZE_AGENT_CA_FILE is unset))")
+            .hasMessageContaining("Turn TLS on in the agent DaemonSet (TRESOR_TLS_CERT/TRESOR_TLS_KEY")
+            .hasMessageContaining("or set TRESOR_FREEZE_AGENT_TLS=off on this caller")
+            .hasMessageContaining("not retried in plaintext")
+            .hasMessageNotContaining("\n")
+            .hasMessageNotContaining(TestCluster.VELERO_TOKEN);
+      }
+      // what crossed the wire: TLS handshake records only, never HTTP/2 in clear, never the token
+      assertThat(relay.connections()).isPositive();
+      assertThat(relay.sent()[0]).as("a TLS handshake record").isEqualTo((byte) 0x16);
+      assertThat(relay.sentText()).doesNotContain("PRI * HTTP/2.0").doesNotContain(TestCluster.VELERO_TOKEN);
+    }
+  }
+
+  @Test
+  void theRelaySeesWhatAPlaintextCallerSends() throws Exception {
+    // the control of the test above: the same relay does see a plaintext call and its token
+    try (RecordingRelay relay = new RecordingRelay(plain.agent.grpcPort());
+         FreezerCalls calls = new FreezerCalls(() -> Optional.of(TestCluster.VELERO_TOKEN), Duration.ofSeconds(5),
+             plain.clientConfig(TestCluster.VELERO_TOKEN).withTlsOff())) {
+      assertThat(calls.status(new AgentEndpoint(ConsistencyBed.NODE, "tresor-freeze-agent-worker-1", "127.0.0.1",
+          relay.port()), ref())).isEmpty();
+      assertThat(relay.sentText()).startsWith("PRI * HTTP/2.0").contains(TestCluster.VELERO_TOKEN);
+    }
+  }
+
+  @Test
+  void offAtATlsAgentIsToldToRemoveOff() throws Exception {
+    try (FreezeClient c = FreezeClient.create(bed.cluster.client,
+        bed.clientConfig(TestCluster.VELERO_TOKEN).withTlsOff())) {
+      assertThatThrownBy(() -> c.status(ConsistencyBed.NODE, ref()))
+          .isInstanceOf(AgentUnavailableException.class)
+          .hasMessageContaining("UNAVAILABLE")
+          .hasMessageContaining("this client speaks plaintext (TRESOR_FREEZE_AGENT_TLS=off)")
+          .hasMessageContaining("remove TRESOR_FREEZE_AGENT_TLS=off from this caller")
+          .hasMessageContaining("TRESOR_FREEZE_AGENT_CA_FILE")
+          .hasMessageNotContaining(TestCluster.VELERO_TOKEN);
     }
   }
 
