@@ -7,6 +7,7 @@ import io.tresor.freeze.client.FreezeClient;
 import io.tresor.freeze.client.FreezeClientConfig;
 import io.tresor.freeze.client.VolumeUsers;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -24,8 +25,8 @@ public final class ClusterAccess {
       + "logged once per plugin process)";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAccess.class);
   /**
-   * The CA files whose problem this process has warned about. Velero counts every warn line of a backup, and the
-   * problem is the same for every item: one warn line per process and file, whatever creates the ClusterAccess.
+   * The configuration problems this process has warned about. Velero counts every warn line of a backup, and the
+   * problem is the same for every item: one warn line per process and problem, whatever creates the ClusterAccess.
    */
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -44,17 +45,37 @@ public final class ClusterAccess {
   private volatile FreezeClient freeze;
   /** Why the freeze client could not be created (logged once); null = not tried yet or created. */
   private String setupFailure;
+  /** Whether this instance has logged its setup failure (the first instance with a problem warns, others debug). */
+  private boolean reported;
   private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
   public ClusterAccess(Supplier<KubernetesClient> clientFactory, FreezeClientConfig config) {
+    this(clientFactory, config, null);
+  }
+
+  private ClusterAccess(Supplier<KubernetesClient> clientFactory, FreezeClientConfig config, String setupFailure) {
     this.clientFactory = clientFactory;
     this.config = config;
+    this.setupFailure = setupFailure;
   }
 
   /** In-cluster (or KUBECONFIG) access with the Velero pod's service-account token. */
   public static ClusterAccess fromEnvironment() {
-    return new ClusterAccess(() -> new KubernetesClientBuilder().build(),
-        FreezeClientConfig.fromEnvironment(System.getenv(), CALL_TIMEOUT));
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * Access with the freeze-client settings of {@code env}. Settings it refuses (e.g. {@code TRESOR_FREEZE_AGENT_TLS}
+   * with an unknown value) do not stop the plugin, which serves other actions too: they are reported as a freeze
+   * client that cannot be set up ({@link #freeze()}), and the agents are looked for where the defaults say.
+   */
+  static ClusterAccess fromEnvironment(Map<String, String> env) {
+    Supplier<KubernetesClient> kube = () -> new KubernetesClientBuilder().build();
+    try {
+      return new ClusterAccess(kube, FreezeClientConfig.fromEnvironment(env, CALL_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      return new ClusterAccess(kube, FreezeClientConfig.defaults(CALL_TIMEOUT), e.getMessage());
+    }
   }
 
   /**
@@ -89,10 +110,10 @@ public final class ClusterAccess {
   }
 
   /**
-   * The freeze client, created once. A configuration it cannot be created from (a CA file that is missing, empty or
-   * not PEM) is one warn line per process and file, and from then on every caller sees the agents as unavailable
-   * ({@link SetupFailed}): the actions then record "unknown" instead of failing the item (Velero would leave a failed
-   * item out of the backup).
+   * The freeze client, created once. A configuration it cannot be created from (a CA bundle that is missing, empty or
+   * not PEM, a refused TLS setting) is one warn line per process and problem, and from then on every caller sees the
+   * agents as unavailable ({@link SetupFailed}): the actions then record "unknown" instead of failing the item
+   * (Velero would leave a failed item out of the backup).
    */
   public synchronized FreezeClient freeze() throws AgentUnavailableException {
     if (freeze == null && setupFailure == null) {
@@ -101,14 +122,17 @@ public final class ClusterAccess {
         freeze = FreezeClient.create(kube, config);
       } catch (IllegalArgumentException e) {
         setupFailure = e.getMessage();
-        boolean first = WARNED.add(String.valueOf(config.caFile()));
+      }
+    }
+    if (freeze == null) {
+      if (!reported) {
+        reported = true;
+        boolean first = WARNED.add(setupFailure);
         (first ? LOG.atWarn() : LOG.atDebug()).log("tresor cannot call the freeze agents: {}; until the plugin "
             + "restarts with a fixed configuration, snapshots are not thawed by tresor (a freeze thaws by itself when "
             + "its lease ends) and their consistency is recorded as unknown (logged per item at debug level only)",
             setupFailure);
       }
-    }
-    if (freeze == null) {
       throw new SetupFailed();
     }
     return freeze;
