@@ -57,4 +57,20 @@ class WebhookMainTest {
                     .doesNotContain("\tat ", "Exception in thread");
         }
     }
+
+    @Test
+    void aRefusedFreezeAgentTlsSettingStopsTheStartWithOneLineNamingIt() throws Exception {
+        TestCertificates.shared().issue(dir.resolve("tls"), TestCertificates.KeyFormat.RSA_PKCS8);
+        try (TestCluster cluster = new TestCluster();
+             WebhookProcess server = WebhookProcess.start(List.of("-Dkubernetes.master=" + cluster.url(),
+                     "-Dkubernetes.auth.token=" + TestCluster.WEBHOOK_TOKEN, "-Dkubernetes.auth.tryKubeConfig=false",
+                     "-Dkubernetes.auth.tryServiceAccount=false", "-Dkubernetes.trust.certificates=true"),
+                     List.of("--cert-dir", dir.resolve("tls").toString(), "--shutdown-delay-seconds", "0",
+                             "--policy", "../deploy/webhook/policy.yaml"),
+                     Map.of("TRESOR_FREEZE_AGENT_TLS", "sometimes"), dir.resolve("server.log"))) {
+            assertThat(server.awaitExit()).as(server::log).isEqualTo(2);
+            assertThat(server.log()).contains("cannot start: TRESOR_FREEZE_AGENT_TLS=sometimes is not a TLS setting",
+                    "auto", "off").doesNotContain("\tat ", "Exception in thread");
+        }
+    }
 }
