@@ -64,12 +64,13 @@ final class AgentTransport {
     }
   }
 
-  /** Where the CA bundle came from, for messages: the variable, or the service CA that auto/on found. */
+  /**
+   * Where the CA bundle came from, for messages: the service CA file (found by auto/on, or named by the variable as
+   * earlier versions advised), or the variable.
+   */
   private static String origin(FreezeClientConfig config) {
     return config.caFromServiceAccount()
-        ? config.caFile() + " (OpenShift's service CA from the pod's service-account volume, trusted because "
-            + FreezeClientConfig.TLS_ENV + "=" + config.tls().value() + " and " + FreezeClientConfig.CA_FILE_ENV
-            + " is unset)"
+        ? config.caFile() + " (OpenShift's service CA from the pod's service-account volume)"
         : FreezeClientConfig.CA_FILE_ENV + "=" + config.caFile();
   }
 
@@ -141,7 +142,8 @@ final class AgentTransport {
     Throwable tlsFailure = find(status.getCause(), SSLException.class, CertificateException.class);
     if (tls() && tlsFailure != null) {
       if (plaintextPeer(tlsFailure)) {
-        return "; the agent serves plaintext, this caller TLS (trusting " + origin(config) + "). Turn TLS on in "
+        return "; the agent serves plaintext, this caller TLS (" + FreezeClientConfig.TLS_ENV + "="
+            + config.tls().value() + ", trusting " + origin(config) + "). Turn TLS on in "
             + "the agent DaemonSet (TRESOR_TLS_CERT/TRESOR_TLS_KEY from the serving-certificate Secret of Service "
             + "tresor-freeze-agent, as deploy/freeze-agent does), or set " + FreezeClientConfig.TLS_ENV
             + "=off on this caller (its token then crosses the pod network in clear); the call is not retried in "

@@ -183,8 +183,8 @@ class FreezeClientConfigTest {
     FreezeClientConfig auto = FreezeClientConfig.fromEnvironment(Map.of(), TIMEOUT, serviceCa);
     assertThatThrownBy(() -> new FreezerCalls(Optional::empty, TIMEOUT, auto))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(serviceCa + " (OpenShift's service CA from the pod's service-account volume, trusted "
-            + "because TRESOR_FREEZE_AGENT_TLS=auto and TRESOR_FREEZE_AGENT_CA_FILE is unset)")
+        .hasMessageContaining(serviceCa + " (OpenShift's service CA from the pod's service-account volume): "
+            + "the file holds no certificate")
         .hasMessageContaining("holds no certificate")
         .hasMessageContaining("set TRESOR_FREEZE_AGENT_CA_FILE")
         .hasMessageContaining("TRESOR_FREEZE_AGENT_TLS=off");

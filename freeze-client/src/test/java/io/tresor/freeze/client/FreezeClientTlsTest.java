@@ -143,9 +143,8 @@ class FreezeClientTlsTest {
         assertThatThrownBy(() -> calls.status(agent, ref()))
             .isInstanceOf(AgentUnavailableException.class)
             .hasMessageContaining("Status on freeze agent tresor-freeze-agent-worker-1")
-            .hasMessageContaining("the agent serves plaintext, this caller TLS (trusting " + serviceAccountCa
-                + " (OpenShift's service CA from the pod's service-account volume, trusted because "
-                + "TRESOR_FREEZE_AGENT_TLS=auto and TRESOR_FREEZE_AGENT_CA_FILE is unset))")
+            .hasMessageContaining("the agent serves plaintext, this caller TLS (TRESOR_FREEZE_AGENT_TLS=auto, "
+                + "trusting " + serviceAccountCa + " (OpenShift's service CA from the pod's service-account volume))")
             .hasMessageContaining("Turn TLS on in the agent DaemonSet (TRESOR_TLS_CERT/TRESOR_TLS_KEY")
             .hasMessageContaining("or set TRESOR_FREEZE_AGENT_TLS=off on this caller")
             .hasMessageContaining("not retried in plaintext")
