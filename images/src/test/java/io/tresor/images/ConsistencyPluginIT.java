@@ -56,7 +56,9 @@ class ConsistencyPluginIT {
                     current-context: mock
                     """.formatted(bed.cluster.url(), io.tresor.freeze.client.testing.TestCluster.VELERO_TOKEN));
             try (PluginProcess plugin = PluginProcess.start(PluginTrees.shipped(), PluginProcess.VELERO_SERVER_ARGS,
-                    Map.of("KUBECONFIG", kubeconfig.toString(), "TMPDIR", tmp.toString()))) {
+                    // the test agent serves plaintext: off, so that a host with OpenShift's service CA (CI in a pod)
+                    // does not turn the plugin's calls to TLS
+                    Map.of("KUBECONFIG", kubeconfig.toString(), "TMPDIR", tmp.toString(), "TRESOR_FREEZE_AGENT_TLS", "off"))) {
                 BackupItemActionAppliesToResponse applies = MethodPath.call(plugin.channel(),
                         "/v2.BackupItemAction/AppliesTo", BackupItemActionAppliesToRequest.newBuilder()
                                 .setPlugin("tresor.io/volumesnapshot-thaw").build(),
