@@ -48,6 +48,22 @@ class FreezeManifestTest {
                 .isEqualTo("request.userInfo.username == '" + velero + "'");
     }
 
+    @Test
+    void theAgentsNamespaceIsCreatedAndAdmitsItsPrivilegedPods() throws Exception {
+        JsonNode kustomization = new YAMLMapper().readTree(AGENT.resolve("kustomization.yaml").toFile());
+        JsonNode namespace = one(objects(AGENT), "Namespace");
+        // the kustomization puts everything into its namespace: applying it must create that namespace too
+        assertThat(namespace.path("metadata").path("name").asText()).isEqualTo(kustomization.path("namespace").asText())
+                .isEqualTo(CALLER.agentNamespace());
+        JsonNode labels = namespace.path("metadata").path("labels");
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            assertThat(labels.path("pod-security.kubernetes.io/" + mode).asText()).as(mode).isEqualTo("privileged");
+        }
+        assertThat(labels.path("security.openshift.io/scc.podSecurityLabelSync").asText()).isEqualTo("false");
+        assertThat(one(objects(AGENT), "DaemonSet").path("spec").path("template").path("spec").path("containers").path(0)
+                .path("securityContext").path("privileged").asBoolean()).as("why the namespace must be privileged").isTrue();
+    }
+
     /** The objects of a kustomization's resources. */
     private static List<JsonNode> objects(Path dir) throws IOException {
         YAMLMapper yaml = new YAMLMapper();
