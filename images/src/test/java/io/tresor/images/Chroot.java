@@ -30,22 +30,21 @@ final class Chroot {
         }
     }
 
-    /** Creates the mount points a runtime would ({@code /proc}, {@code /dev}); the image has neither. */
-    static void prepare(Path rootfs) throws Exception {
+    /**
+     * The image's layers unpacked into {@code dir/rootfs}, with the mount points a runtime would create
+     * ({@code /proc}, {@code /dev}; the image has neither).
+     */
+    static Path rootfs(OciImage image, Path dir) throws Exception {
+        Path rootfs = dir.resolve("rootfs");
+        image.unpack(rootfs);
         Files.createDirectories(rootfs.resolve("proc"));
         Files.createDirectories(rootfs.resolve("dev"));
+        return rootfs;
     }
 
     /** The command line that runs {@code argv} in {@code rootfs} as numeric {@code user}. */
     static List<String> command(Path rootfs, String user, List<String> argv) {
-        if (!user.matches("[0-9]+")) {
-            throw new IllegalArgumentException("the image's user must be numeric, is " + user);
-        }
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh",
-                "-c", "mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\" && exec /usr/sbin/chroot"
-                        + " --userspec=" + user + ":" + user + " \"$0\" \"$@\"", rootfs.toString()));
-        cmd.addAll(argv);
-        return cmd;
+        return inNamespace(rootfs, user, "mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\"", argv);
     }
 
     /**
@@ -55,18 +54,22 @@ final class Chroot {
      * A server that writes anywhere else fails here as it would in the cluster.
      */
     static List<String> readOnlyRootCommand(Path rootfs, String user, Map<String, Path> volumes, List<String> argv) {
+        StringBuilder mounts = new StringBuilder("mount --bind \"$0\" \"$0\"");
+        volumes.forEach((inImage, host) -> mounts.append(" && mount --bind '").append(host).append("' \"$0").append(inImage)
+                .append('"'));
+        // the volumes were mounted on the root's own bind, before it turned read-only: they stay writable
+        mounts.append(" && mount -o remount,bind,ro \"$0\" && mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\"")
+                .append(" && mount -t tmpfs -o mode=1777,size=16m tmpfs \"$0/tmp\"");
+        return inNamespace(rootfs, user, mounts.toString(), argv);
+    }
+
+    /** unshare a private mount namespace, run {@code mounts} ($0 = the rootfs), then exec chroot as {@code user}. */
+    private static List<String> inNamespace(Path rootfs, String user, String mounts, List<String> argv) {
         if (!user.matches("[0-9]+")) {
             throw new IllegalArgumentException("the image's user must be numeric, is " + user);
         }
-        StringBuilder script = new StringBuilder("mount --bind \"$0\" \"$0\"");
-        volumes.forEach((inImage, host) -> script.append(" && mount --bind '").append(host).append("' \"$0").append(inImage)
-                .append('"'));
-        // the volumes were mounted on the root's own bind, before it turned read-only: they stay writable
-        script.append(" && mount -o remount,bind,ro \"$0\" && mount -t proc proc \"$0/proc\" && mount --bind /dev \"$0/dev\"")
-                .append(" && mount -t tmpfs -o mode=1777,size=16m tmpfs \"$0/tmp\"")
-                .append(" && exec /usr/sbin/chroot --userspec=").append(user).append(':').append(user).append(" \"$0\" \"$@\"");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                script.toString(), rootfs.toString()));
+                mounts + " && exec /usr/sbin/chroot --userspec=" + user + ":" + user + " \"$0\" \"$@\"", rootfs.toString()));
         cmd.addAll(argv);
         return cmd;
     }

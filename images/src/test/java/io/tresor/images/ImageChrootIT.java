@@ -45,9 +45,7 @@ class ImageChrootIT {
     void thePluginImageInstallsTheTreeAndTheInstalledPluginServesVelero(@TempDir Path dir) throws Exception {
         Chroot.requireRoot();
         OciImage image = OciImage.open(OciArchiveIT.PLUGIN, dir);
-        Path rootfs = dir.resolve("rootfs");
-        image.unpack(rootfs);
-        Chroot.prepare(rootfs);
+        Path rootfs = Chroot.rootfs(image, dir);
         Path target = Files.createDirectories(rootfs.resolve("target")); // OADP's plugins volume
         Chroot.chown(target, image.user());
 
@@ -86,9 +84,7 @@ class ImageChrootIT {
     void theWebhookImageServesHealthAndAdmissionReviewsOverTls(@TempDir Path dir) throws Exception {
         Chroot.requireRoot();
         OciImage image = OciImage.open(OciArchiveIT.WEBHOOK, dir);
-        Path rootfs = dir.resolve("rootfs");
-        image.unpack(rootfs);
-        Chroot.prepare(rootfs);
+        Path rootfs = Chroot.rootfs(image, dir);
         // the Deployment's volumes: the serving certificate, a snapshot of cluster objects instead of the API server
         TestCertificate cert = TestCertificate.create(rootfs.resolve("var/run/tls"), "webhook");
         Files.copy(cert.certificate(), rootfs.resolve("var/run/tls/tls.crt"));
@@ -134,9 +130,7 @@ class ImageChrootIT {
     void theFreezeAgentImageStartsTheAgentAndCarriesFsfreeze(@TempDir Path dir) throws Exception {
         Chroot.requireRoot();
         OciImage image = OciImage.open(OciArchiveIT.AGENT, dir);
-        Path rootfs = dir.resolve("rootfs");
-        image.unpack(rootfs);
-        Chroot.prepare(rootfs);
+        Path rootfs = Chroot.rootfs(image, dir);
 
         Process fsfreeze = new ProcessBuilder(Chroot.command(rootfs, image.user(), List.of("/usr/sbin/fsfreeze", "--version")))
                 .redirectErrorStream(true).start();
