@@ -119,6 +119,9 @@ public final class AgentServer implements AutoCloseable {
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client, c.groupSnapshotVersion()),
         new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker), ledger);
     agent.resumeJournalThaws();
+    Clock clock = Clock.systemUTC();
+    meters.state(agent::pendingThaws, () -> ledger.oldestFreeze()
+        .map(at -> Math.max(0, Duration.between(at, clock.instant()).toNanos() / 1e9)).orElse(0.0), c.maxLease());
 
     CallerAuthenticator auth = new CallerAuthenticator(new KubeTokenReviewer(client), c.allowedServiceAccounts(),
         c.tokenCacheTtl(), Clock.systemUTC());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,11 @@ final class DeviceThaws {
   private final Map<DeviceNumber, Integer> attempts = new ConcurrentHashMap<>();
   /** Devices whose FIFREEZE timed out: done when its process is gone and the freeze can no longer take effect. */
   private final Map<DeviceNumber, CompletableFuture<?>> unsettled = new ConcurrentHashMap<>();
+  /**
+   * Devices whose last thaw was not confirmed and that are retried (journal entries no lease holds): the filesystems
+   * the agent may have left frozen. A concurrent set, so that a metrics scrape never waits for a device lock.
+   */
+  private final Set<DeviceNumber> pending = ConcurrentHashMap.newKeySet();
 
   DeviceThaws(MountTable mounts, FilesystemFreezer freezer, FreezeJournal journal, FreezeLedger ledger,
               ScheduledExecutorService scheduler, ExecutorService worker, Function<DeviceNumber, Object> lockOf) {
@@ -77,6 +83,16 @@ final class DeviceThaws {
         // shutting down: the agent's last journal pass looks at it
       }
     });
+  }
+
+  /** How many filesystems are left not confirmed thawed and retried (see {@link #pending}). */
+  int pendingCount() {
+    return pending.size();
+  }
+
+  /** A journal entry the start-up recovery could not thaw: pending until a retry confirms it thawed. */
+  void pendingFromJournal(DeviceNumber device) {
+    pending.add(device);
   }
 
   /** Retries every second what the journal holds for {@code device}, while no lease holds it. */
@@ -135,8 +151,10 @@ final class DeviceThaws {
       }
       journal.remove(device);
       attempts.remove(device);
+      pending.remove(device);
       return true;
     }
+    pending.add(device);
     if (attempt % REPEATED_FAILURE_LOG_EVERY == 1) {
       // the first failure, then one line a minute: a line a second would bury everything else in the log
       if (o.result() == Result.NOT_FROZEN) {

@@ -87,6 +87,14 @@ public final class FreezeAgent {
     return ledger;
   }
 
+  /**
+   * Filesystems whose FITHAW failed (or whose timed-out FIFREEZE may still land) and that are retried every second:
+   * possibly still frozen with no lease left to end them.
+   */
+  public int pendingThaws() {
+    return thaws.pendingCount();
+  }
+
   /** Freezes for one admitted snapshot; idempotent per admission request UID. */
   public FreezeLease freeze(FreezeRequest request) {
     String id = request.leaseId();
@@ -294,6 +302,7 @@ public final class FreezeAgent {
     for (JournalEntry e : p.journal().entries()) {
       LOG.warn("{} ({}) left frozen by a previous agent could not be thawed at start; retrying every second",
           e.mountPoint(), e.device());
+      thaws.pendingFromJournal(e.device());
       thaws.retryEverySecond(e.device(), List.of(e.mountPoint()));
     }
   }

@@ -72,6 +72,14 @@ public final class FreezeLedger {
     return List.copyOf(freezes.values());
   }
 
+  /**
+   * When the oldest physical freeze held now began (empty when none): of the device, not of one lease, since a
+   * filesystem shared by overlapping leases stays frozen from its first holder's freeze on.
+   */
+  public synchronized Optional<Instant> oldestFreeze() {
+    return freezes.values().stream().map(SharedFreeze::frozenAt).min(Instant::compareTo);
+  }
+
   /** Records a lease that froze the device itself (first holder). */
   public synchronized FreezeLease addFirst(FreezeLease lease) {
     requireNew(lease.id());
