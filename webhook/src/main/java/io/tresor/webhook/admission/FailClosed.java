@@ -1,7 +1,6 @@
 package io.tresor.webhook.admission;
 
 import io.tresor.webhook.policy.AdmissionRequest;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +22,10 @@ public final class FailClosed implements AdmissionFunction {
         } catch (RuntimeException | StackOverflowError e) {
             // the exception class only: messages of lookup errors could carry object content
             LOG.error("internal error judging {} (uid {}): {}", request.subject(), request.uid(), e.getClass().getName());
-            return AdmissionResponse.deny(request.uid(), "tresor could not judge " + request.subject()
+            // an own decision value, so that operators can alert on it apart from policy denials
+            return AdmissionResponse.internalError(request.uid(), "tresor could not judge " + request.subject()
                     + " because of an internal error (" + e.getClass().getSimpleName() + "), so it is refused to stay "
-                    + "safe; retry in a moment, and if it persists ask your cluster admin to check the tresor-webhook logs",
-                    List.of());
+                    + "safe; retry in a moment, and if it persists ask your cluster admin to check the tresor-webhook logs");
         }
     }
 }

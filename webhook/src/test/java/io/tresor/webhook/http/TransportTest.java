@@ -89,6 +89,10 @@ class TransportTest {
         }
         HttpResponse<String> healthy = webhook.https.review("/validate", valid.reviewBytes());
         assertThat(ReviewCase.JSON.readTree(healthy.body()).path("response").path("allowed").asBoolean()).isTrue();
+        // told apart from policy denials in the metrics (decision "error"), so that it can be alerted on
+        String metrics = io.tresor.webhook.support.Https.get(webhook.app.adminPort(), "/metrics").body();
+        assertThat(metrics).contains("tresor_webhook_admission_seconds_count{decision=\"error\",endpoint=\"validate\","
+                + "kind=\"NonAdminBackupStorageLocation\",operation=\"CREATE\"} 1");
     }
 
     @Test
