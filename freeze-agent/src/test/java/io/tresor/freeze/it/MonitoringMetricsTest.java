@@ -2,6 +2,9 @@ package io.tresor.freeze.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tresor.freeze.journal.FileFreezeJournal;
+import io.tresor.freeze.journal.JournalEntry;
+import io.tresor.freeze.mount.DeviceNumber;
 import io.tresor.freeze.testing.AlertRules;
 import io.tresor.freeze.testing.LoopVolume;
 import io.tresor.proto.freeze.v1.LeaseState;
@@ -13,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,16 +58,59 @@ class MonitoringMetricsTest {
     }
   }
 
+  /** The real fsfreeze, except that -u fails while {@code flag} exists (no "Invalid argument": a real failure). */
+  private static Path fsfreezeRefusingThawsWhile(Path flag) throws Exception {
+    Path script = flag.resolveSibling("fsfreeze");
+    Files.writeString(script, "#!/bin/sh\nif [ \"$1\" = -u ] && [ -e '" + flag + "' ]; then\n"
+        + "  echo \"fsfreeze: $2: thaw refused by the test\"; exit 1\nfi\nexec fsfreeze \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  @Test
+  void aFilesystemAKilledAgentLeftFrozenIsPendingFromTheStartUntilARetryThawsIt() throws Exception {
+    LoopVolume.assumeRoot();
+    Path dir = Files.createTempDirectory("tresor-left-frozen-");
+    Path failThaw = dir.resolve("fail-thaw");
+    Path script = fsfreezeRefusingThawsWhile(failThaw);
+    Path mount = dir.resolve("mnt");
+    Path journal = dir.resolve("state/journal");
+    try (LoopVolume volume = LoopVolume.ext4(mount)) {
+      Path file = mount.resolve("db.log");
+      try {
+        // what a killed agent leaves: its journal entry (written before the FIFREEZE) and the filesystem frozen
+        DeviceNumber device = DeviceNumber.fromStDev((Long) Files.getAttribute(mount, "unix:dev"));
+        new FileFreezeJournal(journal).record(new JournalEntry(device, mount, Instant.now()));
+        LoopVolume.run("fsfreeze", "-f", mount.toString());
+        Files.createFile(failThaw);
+        try (AgentFixture fx = new AgentFixture(journal, "--freezer=fsfreeze", "--fsfreeze=" + script)) {
+          assertThat(gauge(fx, PENDING)).as("its thaw at start failed: retried every second").isEqualTo(1.0);
+          assertThat(LoopVolume.writable(file, 300)).as("still frozen").isFalse();
+          Files.delete(failThaw);
+          long end = System.nanoTime() + 5_000_000_000L;
+          while (gauge(fx, PENDING) != 0.0 && System.nanoTime() < end) {
+            Thread.sleep(100);
+          }
+          assertThat(gauge(fx, PENDING)).as("thawed by a retry").isZero();
+          assertThat(LoopVolume.writable(file, 5000)).isTrue();
+          assertThat(new FileFreezeJournal(journal).entries()).isEmpty();
+        }
+      } finally {
+        LoopVolume.exec("fsfreeze", "-u", mount.toString()); // never unmount (or leave) it frozen, whatever failed
+      }
+    } finally {
+      try (var paths = Files.walk(dir)) { // after the unmount: the mount point, the journal, the script
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   @Test
   void aFailedThawIsPendingUntilARetryThawsItAndTheOldestFreezeAgesAndEnds() throws Exception {
     LoopVolume.assumeRoot();
     Path dir = Files.createTempDirectory("tresor-fsfreeze-");
     Path failThaw = dir.resolve("fail-thaw");
-    // the real fsfreeze, except that -u fails while fail-thaw exists (no "Invalid argument": a real failure)
-    Path script = dir.resolve("fsfreeze");
-    Files.writeString(script, "#!/bin/sh\nif [ \"$1\" = -u ] && [ -e '" + failThaw + "' ]; then\n"
-        + "  echo \"fsfreeze: $2: thaw refused by the test\"; exit 1\nfi\nexec fsfreeze \"$@\"\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path script = fsfreezeRefusingThawsWhile(failThaw);
     try (AgentFixture fx = new AgentFixture(null, "--freezer=fsfreeze", "--fsfreeze=" + script)) {
       AgentFixture.Volume v = fx.volume();
       fx.mountExt4(v);
