@@ -11,8 +11,6 @@ import io.tresor.freeze.kube.SnapshotEvents;
 import io.tresor.freeze.kube.SnapshotWatch;
 import io.tresor.freeze.kube.VolumeEligibility;
 import io.tresor.freeze.kube.VolumeFacts;
-import io.tresor.freeze.lease.Consistency;
-import io.tresor.freeze.lease.CutVerdict;
 import io.tresor.freeze.lease.FreezeLease;
 import io.tresor.freeze.lease.FreezeLedger;
 import io.tresor.freeze.lease.FreezeLedger.Release;
@@ -34,14 +32,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -52,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * one of them ends in a thaw (snapshot cut, failure, deletion, lease expiry, shutdown).
  *
  * <p>Physical freezes and thaws of one device are serialised by a per-device lock; different
- * devices proceed in parallel. One scheduler thread runs all lease timers.
+ * devices proceed in parallel. One scheduler thread runs all lease timers; a lease's timer and snapshot watch
+ * ({@link LeaseEndWatch}) end it through {@link #thaw}.
  */
 public final class FreezeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(FreezeAgent.class);
@@ -69,10 +66,8 @@ public final class FreezeAgent {
   private final FreezeLedger ledger;
   private final Map<DeviceNumber, Object> deviceLocks = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<FreezeLease>> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
-  private final Map<String, AutoCloseable> follows = new ConcurrentHashMap<>();
-  private final Set<String> found = ConcurrentHashMap.newKeySet();
   private final DeviceThaws thaws;
+  private final LeaseEndWatch ends;
   private volatile boolean stopping;
   private volatile long shutdownDeadline;
 
@@ -81,6 +76,8 @@ public final class FreezeAgent {
     this.ledger = ledger;
     this.thaws = new DeviceThaws(parts.mounts(), parts.freezer(), parts.journal(), ledger, parts.scheduler(),
         parts.worker(), this::lockOf);
+    this.ends = new LeaseEndWatch(ledger, parts.watch(), parts.events(), parts.clock(), parts.scheduler(),
+        parts.worker(), this::thaw);
   }
 
   public FreezeLedger ledger() {
@@ -191,16 +188,15 @@ public final class FreezeAgent {
     if (stopping) {
       return thaw(lease.id(), ThawCause.SHUTDOWN).orElse(lease);
     }
-    long delay = Math.max(0, Duration.between(now(), lease.expiresAt()).toMillis());
     try {
-      timers.put(lease.id(), p.scheduler().schedule(() -> expire(lease.id()), delay, TimeUnit.MILLISECONDS));
+      ends.scheduleExpiry(lease);
     } catch (RejectedExecutionException e) {
       // no timer, no guaranteed end: never keep such a freeze
       LOG.error("cannot schedule the end of lease {} ({}): thawing at once", lease.id(), e.toString());
       return thaw(lease.id(), ThawCause.SHUTDOWN).orElse(lease);
     }
     try {
-      p.worker().execute(() -> follow(lease));
+      p.worker().execute(() -> ends.follow(lease));
     } catch (RejectedExecutionException e) {
       LOG.warn("cannot watch the snapshot of lease {} ({}); the lease timer will thaw", lease.id(), e.toString());
     }
@@ -266,7 +262,7 @@ public final class FreezeAgent {
             release.get().thawNeeded()));
       }
     }
-    stopFollowing(leaseId);
+    ends.stop(leaseId);
     if (release.isEmpty()) {
       return ledger.find(leaseId);
     }
@@ -340,108 +336,11 @@ public final class FreezeAgent {
     }
   }
 
-  private void expire(String leaseId) {
-    timers.remove(leaseId);
-    Optional<FreezeLease> lease = ledger.find(leaseId);
-    if (lease.isPresent() && lease.get().active()) {
-      // The timer runs on the monotonic clock, leases on the wall clock: never end one early.
-      // Round up: truncating to milliseconds would end a lease up to 1 ms early.
-      long earlyNanos = Duration.between(now(), lease.get().expiresAt()).toNanos();
-      if (earlyNanos > 0) {
-        long earlyMs = (earlyNanos + 999_999) / 1_000_000;
-        timers.put(leaseId, p.scheduler().schedule(() -> expire(leaseId), earlyMs, TimeUnit.MILLISECONDS));
-        return;
-      }
-      // A snapshot that was never seen means its admission never turned into an object.
-      ThawCause cause = found.contains(leaseId) ? ThawCause.LEASE_EXPIRED : ThawCause.NEVER_APPEARED;
-      thaw(leaseId, cause);
-    }
-  }
-
-  private void follow(FreezeLease lease) {
-    if (!ledger.find(lease.id()).map(FreezeLease::active).orElse(false)) {
-      return;
-    }
-    try {
-      AutoCloseable f = p.watch().follow(lease.snapshot(), lease.request().pvc(), lease.frozenAt(),
-          new LeaseFollower(lease.id()));
-      follows.put(lease.id(), f);
-      if (!ledger.find(lease.id()).map(FreezeLease::active).orElse(false)) {
-        stopFollowing(lease.id());
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot watch the snapshot of lease {}: {}; the lease timer will thaw", lease.id(), e.toString());
-    }
-  }
-
-  private void stopFollowing(String leaseId) {
-    found.remove(leaseId);
-    ScheduledFuture<?> timer = timers.remove(leaseId);
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    AutoCloseable f = follows.remove(leaseId);
-    if (f != null) {
-      p.worker().execute(() -> {
-        try {
-          f.close();
-        } catch (Exception e) {
-          LOG.debug("closing watch of {}: {}", leaseId, e.toString());
-        }
-      });
-    }
-  }
-
   private Object lockOf(DeviceNumber device) {
     return deviceLocks.computeIfAbsent(device, d -> new Object());
   }
 
   private Instant now() {
     return p.clock().instant();
-  }
-
-  /** Turns what the snapshot watch sees into lease changes; runs them off the watch threads. */
-  private final class LeaseFollower implements SnapshotWatch.Listener {
-    private final String leaseId;
-
-    LeaseFollower(String leaseId) {
-      this.leaseId = leaseId;
-    }
-
-    @Override
-    public void found(String name, String uid) {
-      if (ledger.find(leaseId).map(FreezeLease::active).orElse(false)) {
-        found.add(leaseId);
-      }
-      ledger.update(leaseId, l -> l.withSnapshot(l.snapshot().found(name, uid)));
-    }
-
-    @Override
-    public void cut(String handle, Instant cutAt, boolean presentBeforeFreeze) {
-      Instant seen = now();
-      Optional<FreezeLease> updated = ledger.update(leaseId, l -> l.active()
-          ? l.withCut(handle, CutVerdict.judge(l.frozenAt(), cutAt, seen, presentBeforeFreeze)) : l);
-      thaw(leaseId, ThawCause.SNAPSHOT_HANDLE);
-      updated.filter(l -> l.consistency() == Consistency.CUT_BEFORE_FREEZE).ifPresent(l ->
-          p.events().warning(l.snapshot(), l.request().pvc(), "CutBeforeFreeze",
-              "The snapshot was cut before the filesystem was frozen: it is crash-consistent only"));
-    }
-
-    @Override
-    public void failed(String message) {
-      LOG.info("lease {}: {}", leaseId, message);
-      p.worker().execute(() -> thaw(leaseId, ThawCause.SNAPSHOT_FAILED));
-    }
-
-    @Override
-    public void deleted() {
-      p.worker().execute(() -> thaw(leaseId, ThawCause.SNAPSHOT_DELETED));
-    }
-
-    @Override
-    public void neverAppeared(String why) {
-      LOG.info("lease {}: {}", leaseId, why);
-      p.worker().execute(() -> thaw(leaseId, ThawCause.NEVER_APPEARED));
-    }
   }
 }
