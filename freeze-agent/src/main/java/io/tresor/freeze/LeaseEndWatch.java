@@ -134,6 +134,10 @@ final class LeaseEndWatch {
     public void found(String name, String uid) {
       if (ledger.find(leaseId).map(FreezeLease::active).orElse(false)) {
         found.add(leaseId);
+        // ended in between: stop() may already have run, and nothing else would ever remove the id
+        if (!ledger.find(leaseId).map(FreezeLease::active).orElse(false)) {
+          found.remove(leaseId);
+        }
       }
       ledger.update(leaseId, l -> l.withSnapshot(l.snapshot().found(name, uid)));
     }
