@@ -58,6 +58,15 @@ class MonitoringMetricsTest {
     }
   }
 
+  /** The pending gauge once it reads 0, or after 5 s of retries (one a second). */
+  private static double pendingAfterRetries(AgentFixture fx) throws Exception {
+    long end = System.nanoTime() + 5_000_000_000L;
+    while (gauge(fx, PENDING) != 0.0 && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    return gauge(fx, PENDING);
+  }
+
   /** The real fsfreeze, except that -u fails while {@code flag} exists (no "Invalid argument": a real failure). */
   private static Path fsfreezeRefusingThawsWhile(Path flag) throws Exception {
     Path script = flag.resolveSibling("fsfreeze");
@@ -87,11 +96,7 @@ class MonitoringMetricsTest {
           assertThat(gauge(fx, PENDING)).as("its thaw at start failed: retried every second").isEqualTo(1.0);
           assertThat(LoopVolume.writable(file, 300)).as("still frozen").isFalse();
           Files.delete(failThaw);
-          long end = System.nanoTime() + 5_000_000_000L;
-          while (gauge(fx, PENDING) != 0.0 && System.nanoTime() < end) {
-            Thread.sleep(100);
-          }
-          assertThat(gauge(fx, PENDING)).as("thawed by a retry").isZero();
+          assertThat(pendingAfterRetries(fx)).as("thawed by a retry").isZero();
           assertThat(LoopVolume.writable(file, 5000)).isTrue();
           assertThat(new FileFreezeJournal(journal).entries()).isEmpty();
         }
@@ -129,11 +134,7 @@ class MonitoringMetricsTest {
       assertThat(gauge(fx, OLDEST)).as("no lease holds it any more").isZero();
 
       Files.delete(failThaw);
-      long end = System.nanoTime() + 5_000_000_000L;
-      while (gauge(fx, PENDING) != 0.0 && System.nanoTime() < end) {
-        Thread.sleep(100);
-      }
-      assertThat(gauge(fx, PENDING)).as("thawed by the retry").isZero();
+      assertThat(pendingAfterRetries(fx)).as("thawed by the retry").isZero();
       assertThat(LoopVolume.writable(file, 5000)).isTrue();
     } finally {
       Files.deleteIfExists(failThaw);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tresor.freeze.testing.AlertRules;
@@ -15,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,21 +39,11 @@ class AlertRulesTest {
     private static final Pattern JOB = Pattern.compile("\\bup\\{[^}]*job=\"([^\"]+)\"");
 
     private static List<JsonNode> objects(String component) throws IOException {
-        Path dir = DEPLOY.resolve(component);
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode resource : YAML.readTree(dir.resolve("kustomization.yaml").toFile()).path("resources")) {
-            try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class)
-                    .readValues(dir.resolve(resource.asText()).toFile())) {
-                docs.readAll().stream().filter(JsonNode::isObject).forEach(out::add);
-            }
-        }
-        return out;
+        return Kustomization.objects(DEPLOY.resolve(component));
     }
 
     private static JsonNode one(List<JsonNode> objects, String kind) {
-        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
-        assertThat(found).as(kind).hasSize(1);
-        return found.get(0);
+        return Kustomization.one(objects, kind);
     }
 
     private static Set<String> jobs(AlertRules rules) {

@@ -3,12 +3,12 @@ package io.tresor.webhook.freeze;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tresor.freeze.AgentConfig;
 import io.tresor.freeze.client.FreezeClientConfig;
+import io.tresor.webhook.config.Kustomization;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,23 +64,12 @@ class FreezeManifestTest {
                 .path("securityContext").path("privileged").asBoolean()).as("why the namespace must be privileged").isTrue();
     }
 
-    /** The objects of a kustomization's resources. */
     private static List<JsonNode> objects(Path dir) throws IOException {
-        YAMLMapper yaml = new YAMLMapper();
-        List<JsonNode> objects = new ArrayList<>();
-        for (JsonNode resource : yaml.readTree(dir.resolve("kustomization.yaml").toFile()).path("resources")) {
-            try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class)
-                    .readValues(dir.resolve(resource.asText()).toFile())) {
-                docs.readAll().stream().filter(JsonNode::isObject).forEach(objects::add);
-            }
-        }
-        return objects;
+        return Kustomization.objects(dir);
     }
 
     private static JsonNode one(List<JsonNode> objects, String kind) {
-        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
-        assertThat(found).as(kind).hasSize(1);
-        return found.get(0);
+        return Kustomization.one(objects, kind);
     }
 
     private static JsonNode named(JsonNode list, String name) {
