@@ -130,7 +130,7 @@ public final class ImageBuilderMain {
     }
 
     /** The shared jars (from {@code app}'s copies, the same bytes) or {@code app}'s own. */
-    private static JibImages.Layer jarLayer(String name, String app, Map<String, Path> jars, List<String> shared,
+    static JibImages.Layer jarLayer(String name, String app, Map<String, Path> jars, List<String> shared,
                                             boolean sharedOnes) {
         List<LayerEntry> entries = new ArrayList<>();
         jars.forEach((jar, path) -> {
@@ -143,7 +143,7 @@ public final class ImageBuilderMain {
     }
 
     /** The application's jar first, then its dependencies, by file name. */
-    private static Map<String, Path> jars(Path mainJar, Path libDir, String app) throws IOException {
+    static Map<String, Path> jars(Path mainJar, Path libDir, String app) throws IOException {
         if (!Files.isRegularFile(mainJar) || !Files.isDirectory(libDir)) {
             throw new IOException(mainJar + " or " + libDir + " is missing: the " + app + " module's package phase"
                     + " writes them; build the whole reactor (./mvnw package) or add -am");
@@ -156,7 +156,7 @@ public final class ImageBuilderMain {
         return jars;
     }
 
-    private static Map<String, String> digests(Map<String, Path> jars) throws Exception {
+    static Map<String, String> digests(Map<String, Path> jars) throws Exception {
         Map<String, String> digests = new TreeMap<>();
         for (Map.Entry<String, Path> e : jars.entrySet()) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -49,25 +51,64 @@ final class RuntimeBuilder {
     }
 
     /**
+     * The JVM options of the CDS dump jlink runs ({@code bin/java -Xshare:dump} of the new image, which reads
+     * {@code JAVA_TOOL_OPTIONS} from the environment it inherits). Left to ergonomics, the archive depends on the
+     * build host: its header and archived heap follow the default max heap (a quarter of the machine's or cgroup's
+     * memory: 6028M and 4096M gave archives 39,575 bytes apart) and the GC (one CPU selects Serial). Pinned, the same
+     * JDK and modules give the same bytes on any host (checked with one CPU and 16 GB against two CPUs and 24 GB).
+     * The servers read the archive with their own GC and heap (SerialGC, 70% of the pod's memory): the JVM copies the
+     * archived objects into whatever heap it has, so the dump's heap size costs nothing at run time.
+     */
+    static final String CDS_DUMP_OPTIONS = "-XX:+UseG1GC -Xms1g -Xmx1g -XX:ActiveProcessorCount=2";
+
+    /**
      * jlinks the runtime into {@code out} (replaced whole) with a CDS archive of the JDK's default classes (jlink
-     * regenerates it for exactly these modules; a start reads classes from it instead of parsing them). jlink's
-     * output is byte-for-byte the same for the same JDK and modules, so the layer's digest is too.
+     * regenerates it for exactly these modules; a start reads classes from it instead of parsing them). With
+     * {@link #CDS_DUMP_OPTIONS} the output is byte-for-byte the same for the same JDK and modules on any host, so the
+     * layer's digest is too.
      */
     static Path build(Path jdk, Path out) throws IOException, InterruptedException {
+        return build(jdk, out, MODULES, System.getenv());
+    }
+
+    /** {@link #build(Path, Path)} of {@code modules}, as if the build's environment were {@code environment}. */
+    static Path build(Path jdk, Path out, List<String> modules, Map<String, String> environment)
+            throws IOException, InterruptedException {
         deleteTree(out);
         Files.createDirectories(out.getParent());
         List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(), "--add-modules",
-                String.join(",", MODULES), "--strip-debug", "--no-header-files", "--no-man-pages",
+                String.join(",", modules), "--strip-debug", "--no-header-files", "--no-man-pages",
                 "--generate-cds-archive", "--output", out.toString()));
-        run(cmd, 600);
+        run(cmd, jlinkEnvironment(environment), 600);
         for (String removed : REMOVED) {
             Files.deleteIfExists(out.resolve(removed));
         }
         return out;
     }
 
+    /**
+     * The environment of jlink and its CDS dump: the build's, with {@code JAVA_TOOL_OPTIONS} replaced by
+     * {@link #CDS_DUMP_OPTIONS} and without {@code JDK_JAVA_OPTIONS} and {@code _JAVA_OPTIONS}, which the dump's
+     * launcher or JVM would apply after (over) the pinned options.
+     */
+    static Map<String, String> jlinkEnvironment(Map<String, String> environment) {
+        Map<String, String> env = new TreeMap<>(environment);
+        env.remove("JDK_JAVA_OPTIONS");
+        env.remove("_JAVA_OPTIONS");
+        env.put("JAVA_TOOL_OPTIONS", CDS_DUMP_OPTIONS);
+        return env;
+    }
+
     static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return run(cmd, System.getenv(), timeoutSeconds);
+    }
+
+    private static String run(List<String> cmd, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -41,7 +41,11 @@ final class OciImage {
 
     /** The archive of image {@code name} of this build, unpacked (tar xf) into {@code dir}. */
     static OciImage open(String name, Path dir) throws Exception {
-        Path archive = archive(name);
+        return open(name, archive(name), dir);
+    }
+
+    /** Any OCI archive, unpacked (tar xf) into {@code dir}. */
+    static OciImage open(String name, Path archive, Path dir) throws Exception {
         Path layout = Files.createDirectories(dir.resolve(name + "-layout"));
         run(List.of("tar", "-xf", archive.toString(), "-C", layout.toString()), 120);
         return new OciImage(name, archive, layout);
