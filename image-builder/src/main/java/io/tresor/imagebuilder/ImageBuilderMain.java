@@ -81,24 +81,20 @@ public final class ImageBuilderMain {
                 LayerEntry.file(fsfreeze, "/usr/sbin/fsfreeze", 0755),
                 LayerEntry.file(HostSystem.copyrights(List.of(fsfreeze.toString())).values().iterator().next(),
                         "/usr/share/doc/util-linux/copyright", 0644)));
-        JibImages.Layer java = new JibImages.Layer("java", Layouts.runtime(TreeWalk.of(runtime)));
         JibImages.Layer plugin = new JibImages.Layer("plugin", Layouts.pluginTree(TreeWalk.of(pluginTree)));
-
-        List<String> shared = Layouts.sharedJars(digests(webhookJars), digests(agentJars));
-        JibImages.Layer sharedJars = jarLayer("shared-jars", "webhook", webhookJars, shared, true);
+        ServerLayers servers = ServerLayers.of(runtime, webhookJars, agentJars);
         List<JibImages.Image> images = List.of(
                 new JibImages.Image(ImageNames.PLUGIN, List.of(base, plugin),
                         List.of("/plugins/tresor", "install", "/target"), NON_ROOT, labels(names, ImageNames.PLUGIN)),
                 new JibImages.Image(ImageNames.WEBHOOK,
-                        List.of(base, java, sharedJars, jarLayer("webhook", "webhook", webhookJars, shared, false)),
-                        serverEntrypoint(List.of(), "webhook", webhookJars, shared, WEBHOOK_MAIN), NON_ROOT,
+                        List.of(base, servers.java(), servers.sharedJars(), servers.webhook()),
+                        serverEntrypoint(List.of(), "webhook", webhookJars, servers.shared(), WEBHOOK_MAIN), NON_ROOT,
                         labels(names, ImageNames.WEBHOOK)),
                 // root: FIFREEZE needs CAP_SYS_ADMIN in the host's mount namespace (the DaemonSet runs it privileged)
                 new JibImages.Image(ImageNames.FREEZE_AGENT,
-                        List.of(base, java, utilLinux, sharedJars,
-                                jarLayer("freeze-agent", "freeze-agent", agentJars, shared, false)),
+                        List.of(base, servers.java(), utilLinux, servers.sharedJars(), servers.agent()),
                         serverEntrypoint(List.of("--enable-native-access=ALL-UNNAMED"), "freeze-agent", agentJars,
-                                shared, AGENT_MAIN), "0", labels(names, ImageNames.FREEZE_AGENT)));
+                                servers.shared(), AGENT_MAIN), "0", labels(names, ImageNames.FREEZE_AGENT)));
 
         Path emptyDir = Files.createDirectories(work.resolve("empty"));
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -27,15 +27,9 @@ public final class ServerLayersRebuild {
             throws Exception {
         Map<String, Path> webhookJars = ImageBuilderMain.jars(webhookJar, webhookLib, "webhook");
         Map<String, Path> agentJars = ImageBuilderMain.jars(agentJar, agentLib, "freeze-agent");
-        Path runtime = RuntimeBuilder.build(jdk, work.resolve("java"));
-        List<String> shared = Layouts.sharedJars(ImageBuilderMain.digests(webhookJars),
-                ImageBuilderMain.digests(agentJars));
-        JibImages.Image image = new JibImages.Image("rebuilt", List.of(
-                new JibImages.Layer("java", Layouts.runtime(TreeWalk.of(runtime))),
-                ImageBuilderMain.jarLayer("shared-jars", "webhook", webhookJars, shared, true),
-                ImageBuilderMain.jarLayer("webhook", "webhook", webhookJars, shared, false),
-                ImageBuilderMain.jarLayer("freeze-agent", "freeze-agent", agentJars, shared, false)),
-                List.of("/opt/java/bin/java"), ImageBuilderMain.NON_ROOT, Map.of());
+        ServerLayers servers = ServerLayers.of(RuntimeBuilder.build(jdk, work.resolve("java")), webhookJars, agentJars);
+        JibImages.Image image = new JibImages.Image("rebuilt", List.of(servers.java(), servers.sharedJars(),
+                servers.webhook(), servers.agent()), List.of("/opt/java/bin/java"), ImageBuilderMain.NON_ROOT, Map.of());
         Path archive = work.resolve("rebuilt.tar");
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try {
