@@ -24,6 +24,7 @@ import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.FreezeTarget;
 import io.tresor.freeze.mount.MountTable;
 import io.tresor.freeze.volume.VolumePath;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -102,7 +104,12 @@ public final class FreezeAgent {
     CompletableFuture<FreezeLease> mine = new CompletableFuture<>();
     CompletableFuture<FreezeLease> running = inFlight.putIfAbsent(id, mine);
     if (running != null) {
-      return running.join();
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        // the same failure as the first caller's, not a wrapper the gRPC layer would turn into INTERNAL
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
     }
     try {
       FreezeLease lease = ledger.find(id).orElseGet(() -> freezeNew(request));
@@ -169,7 +176,16 @@ public final class FreezeAgent {
             + ") is not confirmed thawed yet and is being retried (see the agent's log); not frozen again, the"
             + " snapshot is crash-consistent; retry the backup once the agent has thawed it");
       } else {
-        p.journal().record(new JournalEntry(target.device(), target.mountPoint(), now()));
+        try {
+          p.journal().record(new JournalEntry(target.device(), target.mountPoint(), now()));
+        } catch (UncheckedIOException e) {
+          // a freeze the agent could not find again after a restart might never be thawed: do not freeze
+          String why = e.getMessage() + ": " + e.getCause().getMessage();
+          LOG.error("cannot record a freeze of {} in the journal: {}", target.device(), why);
+          return skip(request, "journal-failed", "the freeze agent cannot write its freeze journal ("
+              + why + "); not frozen, since a freeze it could not find again after a restart might never"
+              + " be thawed; check the agent's journal volume");
+        }
         t2 = System.nanoTime();
         Outcome o = p.freezer().freeze(target.mountPoint(), target.device());
         if (o.result() != Result.DONE) {

@@ -122,7 +122,11 @@ final class LeaseEndWatch {
     return clock.instant();
   }
 
-  /** Turns what the snapshot watch sees into lease changes; runs them off the watch threads. */
+  /**
+   * Turns what the snapshot watch sees into lease changes. The cut thaws on the watch thread itself (each lease has
+   * its own informers, FITHAW is one quick ioctl, Events are posted asynchronously): the tenant's writes must not
+   * wait for a worker; the other ends, which have no such hurry, run on the worker.
+   */
   private final class LeaseFollower implements SnapshotWatch.Listener {
     private final String leaseId;
 

@@ -1,6 +1,7 @@
 package io.tresor.freeze;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tresor.freeze.fs.FilesystemFreezer;
@@ -25,6 +26,8 @@ import io.tresor.freeze.mount.Freezability;
 import io.tresor.freeze.mount.MountEntry;
 import io.tresor.freeze.mount.MountTable;
 import io.tresor.freeze.volume.VolumePath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,10 +102,26 @@ class FreezeAgentTest {
 
   final class MemoryJournal implements FreezeJournal {
     final Map<DeviceNumber, JournalEntry> entries = new LinkedHashMap<>();
+    /** When set, record waits for it (a slow journal volume). */
+    volatile CountDownLatch writable;
+    volatile boolean writeFails;
 
     @Override
-    public synchronized void record(JournalEntry entry) {
-      entries.put(entry.device(), entry);
+    public void record(JournalEntry entry) {
+      if (writable != null) {
+        try {
+          writable.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      if (writeFails) {
+        throw new UncheckedIOException("cannot write freeze journal /var/lib/tresor/freeze.journal",
+            new IOException("No space left on device"));
+      }
+      synchronized (this) {
+        entries.put(entry.device(), entry);
+      }
     }
 
     @Override
@@ -349,6 +368,48 @@ class FreezeAgentTest {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void aJournalThatCannotBeWrittenMeansNoFreezeAndASkipThatSaysWhy() {
+    journal.writeFails = true;
+    FreezeLease lease = agent.freeze(request("r1"));
+    assertThat(lease.state()).isEqualTo(LeaseState.SKIPPED);
+    assertThat(lease.skipCode()).isEqualTo("journal-failed");
+    assertThat(lease.skipReason()).contains("No space left on device").contains("journal volume");
+    assertThat(freezer.calls).as("FIFREEZE without a journal entry").isEmpty();
+    assertThat(freezer.frozen).isEmpty();
+    journal.writeFails = false;
+    assertThat(agent.freeze(request("r2")).skipCode()).as("frozen once the journal is writable").isEmpty();
+  }
+
+  @Test
+  void aRepeatedFreezeCallWhileTheFirstIsRunningGetsTheFirstCallsFailureUnwrapped() throws Exception {
+    journal.writable = new CountDownLatch(1);
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      // a failure no skip covers: the ledger refuses a second first-holder of the device
+      CompletableFuture<FreezeLease> first = CompletableFuture.supplyAsync(() -> agent.freeze(request("r1")), threads);
+      awaitTrue(() -> someThreadWaitsIn("MemoryJournal", "record"), 2000);
+      // a plain Future: CompletableFuture would itself unwrap a CompletionException thrown by the call
+      java.util.concurrent.Future<FreezeLease> retry = threads.submit(() -> agent.freeze(request("r1")));
+      awaitTrue(() -> someThreadWaitsIn("CompletableFuture", "join"), 2000);
+      agent.ledger().addFirst(FreezeLease.frozen(request("other"), DISK, MNT, false, java.time.Instant.now()));
+      journal.writable.countDown();
+      assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> retry.get(5, TimeUnit.SECONDS))
+          .as("the retry sees the first call's exception itself, not a CompletionException around it")
+          .hasCauseExactlyInstanceOf(IllegalStateException.class)
+          .cause().hasMessageContaining("already frozen by tresor");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private static boolean someThreadWaitsIn(String classSuffix, String method) {
+    return Thread.getAllStackTraces().entrySet().stream().anyMatch(t -> t.getKey().getState() == Thread.State.WAITING
+        && java.util.Arrays.stream(t.getValue()).anyMatch(e -> e.getClassName().endsWith(classSuffix)
+            && e.getMethodName().equals(method)));
   }
 
   @Test
