@@ -9,6 +9,8 @@ import io.tresor.webhook.admission.AdmissionFunction;
 import io.tresor.webhook.admission.AdmissionReviewCodec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -64,14 +66,21 @@ public final class WebhookServer implements AutoCloseable {
                 connector.setPort(listen.httpsPort());
                 return connector;
             });
-            config.routes.post("/validate", new ReviewEndpoint(codec, validate));
-            config.routes.post("/mutate", new ReviewEndpoint(codec, mutate));
+            Map<String, ReviewEndpoint> endpoints = new HashMap<>();
+            endpoints.put("/validate", new ReviewEndpoint(codec, validate, registry, "validate"));
+            endpoints.put("/mutate", new ReviewEndpoint(codec, mutate, registry, "mutate"));
             if (freeze != null) {
-                config.routes.post("/freeze", new ReviewEndpoint(codec, freeze));
+                endpoints.put("/freeze", new ReviewEndpoint(codec, freeze, registry, "freeze"));
             }
+            endpoints.forEach(config.routes::post);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request to {} failed: {}", ctx.path(), e.getClass().getName());
-                ReviewEndpoint.plain(ctx, 500, "internal error");
+                ReviewEndpoint endpoint = endpoints.get(ctx.path());
+                if (endpoint != null) {
+                    endpoint.refuse(ctx, 500, "internal error");
+                } else {
+                    ReviewEndpoint.plain(ctx, 500, "internal error");
+                }
             });
         });
         this.admin = Javalin.create(config -> {
