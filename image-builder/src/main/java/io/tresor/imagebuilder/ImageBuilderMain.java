@@ -156,8 +156,8 @@ public final class ImageBuilderMain {
         Map<String, String> digests = new TreeMap<>();
         for (Map.Entry<String, Path> e : jars.entrySet()) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(e.getValue())) {
-                sha.update(in.readAllBytes());
+            try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(e.getValue()), sha)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
             }
             digests.put(e.getKey(), HexFormat.of().formatHex(sha.digest()));
         }
