@@ -4,6 +4,7 @@ import io.tresor.proto.freeze.v1.Consistency;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
 import io.tresor.proto.freeze.v1.ThawCause;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,23 @@ public final class LeaseVerdicts {
 
   private LeaseVerdicts() {}
 
-  /** The verdict for the leases of one snapshot (several after admission retries); empty list = no record. */
+  /**
+   * The verdict for the leases of one snapshot (several after admission retries); empty list = no record. Without
+   * the cut time: the pod action reads only the agent's record.
+   */
   public static Verdict of(List<LeaseStatus> leases) {
+    return judge(leases, null);
+  }
+
+  /**
+   * The same, checked against when the storage cut the snapshot ({@code cut} empty: no creation time was reported).
+   * The cut time only matters where the agent's own watch did not decide (it thawed before it saw the handle).
+   */
+  public static Verdict of(List<LeaseStatus> leases, Optional<CutTime> cut) {
+    return judge(leases, cut);
+  }
+
+  private static Verdict judge(List<LeaseStatus> leases, Optional<CutTime> cut) {
     Optional<LeaseStatus> best = leases.stream().max(Comparator
         .comparingInt((LeaseStatus l) -> l.getState() == LeaseState.SKIPPED ? 0 : 1)
         .thenComparingLong(LeaseStatus::getFrozenAtUnixMs));
@@ -45,19 +61,59 @@ public final class LeaseVerdicts {
           + "before FIFREEZE returned): crash-consistent only");
     }
     String frozen = "frozen " + l.getFrozenMs() + " ms" + (l.getSharedFreeze() ? " (shared with another backup)" : "");
-    if (l.getState() == LeaseState.FROZEN) {
-      return Verdict.frozen(frozen.replace(" ms", " ms so far") + ", still frozen");
-    }
+    Verdict stillFrozen = Verdict.frozen(frozen.replace(" ms", " ms so far") + ", still frozen");
     if (l.getConsistency() == Consistency.FROZEN_AT_CUT) {
-      return Verdict.frozen(frozen + " (thawed: " + cause(l.getThawCause()) + ")");
+      return l.getState() == LeaseState.FROZEN ? stillFrozen
+          : Verdict.frozen(frozen + " (thawed: " + cause(l.getThawCause()) + ")");
     }
-    // thawed before the agent saw the handle: only the thaw action's call after Velero waited for the handle
-    // proves the cut happened inside the freeze
-    if (l.getThawCause() == ThawCause.THAW_CALL) {
-      return Verdict.frozen(frozen + " (thawed by tresor after the snapshot handle existed)");
+    // the agent thawed (or still holds the freeze) without having seen the handle: only the cut time can tell
+    // whether the cut fell inside the freeze
+    Verdict undecided;
+    if (l.getState() == LeaseState.FROZEN) {
+      undecided = stillFrozen;
+    } else if (l.getThawCause() == ThawCause.THAW_CALL) {
+      // the thaw action runs after Velero waited for the handle: the cut was done before this thaw
+      undecided = Verdict.frozen(frozen + " (thawed by tresor after the snapshot handle existed)");
+    } else {
+      undecided = Verdict.unknown("frozen " + l.getFrozenMs() + " ms but thawed by " + cause(l.getThawCause())
+          + " before the cut was seen: the snapshot may not be consistent");
     }
-    return Verdict.unknown("frozen " + l.getFrozenMs() + " ms but thawed by " + cause(l.getThawCause())
-        + " before the cut was seen: the snapshot may not be consistent");
+    if (cut == null) {
+      return undecided;
+    }
+    if (cut.isEmpty() || l.getFrozenAtUnixMs() == 0) {
+      return undecided.and("the storage did not report when it cut the snapshot");
+    }
+    return againstCut(l, cut.get(), frozen, undecided);
+  }
+
+  private static Verdict againstCut(LeaseStatus l, CutTime cut, String frozen, Verdict undecided) {
+    Instant frozenAt = Instant.ofEpochMilli(l.getFrozenAtUnixMs());
+    Instant thawedAt = l.getState() == LeaseState.THAWED && l.getThawedAtUnixMs() != 0
+        ? Instant.ofEpochMilli(l.getThawedAtUnixMs()) : null;
+    String cutAt = "the storage cut the snapshot at " + cut.describe();
+    switch (CutPosition.of(cut, frozenAt, thawedAt)) {
+      case BEFORE_FREEZE:
+        if (l.getSharedFreeze()) {
+          // a shared lease's frozen_at is when it joined: the filesystem was frozen since the first holder's
+          // FIFREEZE, which the agent does not report, so a cut before the join may still be inside that freeze
+          return Verdict.unknown(cutAt + ", before this backup joined tresor's freeze of the filesystem at "
+              + frozenAt + " (another backup froze it earlier, at a time the agent does not report): the snapshot"
+              + " may not be consistent");
+        }
+        return Verdict.cutBeforeFreeze("cut before the freeze took effect (" + cutAt + ", the filesystem was frozen"
+            + " at " + frozenAt + "): crash-consistent only");
+      case AFTER_THAW:
+        return Verdict.unknown(frozen + " but " + cutAt + ", after the freeze was thawed at " + thawedAt + " ("
+            + cause(l.getThawCause()) + (l.getSharedFreeze() ? "; another backup may have kept it frozen" : "")
+            + "): the snapshot may not be consistent");
+      case INSIDE:
+        Verdict inside = l.getState() == LeaseState.THAWED && l.getThawCause() != ThawCause.THAW_CALL
+            ? Verdict.frozen(frozen + " (thawed: " + cause(l.getThawCause()) + ")") : undecided;
+        return inside.and(cutAt + ", inside the freeze");
+      default:
+        return undecided.and(cutAt + ", too close to the freeze's start or end to tell whether it was inside it");
+    }
   }
 
   static String cause(ThawCause c) {

@@ -7,6 +7,7 @@ import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
 import io.tresor.proto.freeze.v1.ThawCause;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -54,6 +55,97 @@ class LeaseVerdictsTest {
             "frozen", false, "frozen 40 ms"),
         Arguments.of(List.of(LeaseStatus.newBuilder().setState(LeaseState.FROZEN).setFrozenMs(700).build()),
             "frozen", false, "frozen 700 ms so far, still frozen"));
+  }
+
+  /** 2025-12-01T20:00:00.400Z: when FIFREEZE returned (the agent reports milliseconds). */
+  private static final long FROZEN_AT = 1_764_619_200_400L;
+
+  /** A lease frozen at {@link #FROZEN_AT} for {@code frozenMs}, thawed then (cause null: still frozen). */
+  private static LeaseStatus lease(long frozenMs, ThawCause cause, boolean shared) {
+    LeaseStatus.Builder b = LeaseStatus.newBuilder().setFrozenMs(frozenMs).setFrozenAtUnixMs(FROZEN_AT)
+        .setSharedFreeze(shared).setConsistency(Consistency.CONSISTENCY_UNSPECIFIED);
+    return cause == null ? b.setState(LeaseState.FROZEN).build()
+        : b.setState(LeaseState.THAWED).setThawCause(cause).setThawedAtUnixMs(FROZEN_AT + frozenMs).build();
+  }
+
+  /** A VolumeSnapshotContent's creationTime {@code offsetNanos} after {@link #FROZEN_AT} (negative: before). */
+  private static Optional<CutTime> content(long offsetNanos) {
+    return Optional.of(CutTime.ofContentNanos(FROZEN_AT * 1_000_000 + offsetNanos));
+  }
+
+  /** A VolumeSnapshot's creationTime: the second only. */
+  private static Optional<CutTime> snapshot(String rfc3339) {
+    return Optional.of(CutTime.ofSnapshotTime(rfc3339));
+  }
+
+  private static final long MS = 1_000_000;
+
+  static Stream<Arguments> againstCut() {
+    LeaseStatus byCall = lease(95, ThawCause.THAW_CALL, false);
+    return Stream.of(
+        // the bug: the CSI driver cut while the admission (and FIFREEZE) was still under way
+        Arguments.of(byCall, content(-1 * MS), "cut-before-freeze", true, "cut before the freeze took effect (the"
+            + " storage cut the snapshot at 2025-12-01T20:00:00.399Z, the filesystem was frozen at"
+            + " 2025-12-01T20:00:00.400Z): crash-consistent only"),
+        Arguments.of(byCall, content(-1), "cut-before-freeze", true, "at 2025-12-01T20:00:00.399999999Z,"),
+        Arguments.of(byCall, content(-1_250 * MS), "cut-before-freeze", true, "at 2025-12-01T19:59:59.150Z,"),
+        Arguments.of(byCall, content(0), "frozen", false, "frozen 95 ms (thawed by tresor after the snapshot handle"
+            + " existed); the storage cut the snapshot at 2025-12-01T20:00:00.400Z, inside the freeze"),
+        Arguments.of(byCall, content(41 * MS + 517_233), "frozen", false,
+            "the storage cut the snapshot at 2025-12-01T20:00:00.441517233Z, inside the freeze"),
+        // the thaw is reported in milliseconds: a cut within the thaw's millisecond cannot be told apart from it
+        Arguments.of(byCall, content(95 * MS + 500_000), "frozen", false, "inside the freeze"),
+        Arguments.of(byCall, Optional.empty(), "frozen", false, "frozen 95 ms (thawed by tresor after the snapshot"
+            + " handle existed); the storage did not report when it cut the snapshot"),
+        // only the VolumeSnapshot's second: its whole second ended before the freeze
+        Arguments.of(byCall, snapshot("2025-12-01T19:59:59Z"), "cut-before-freeze", true,
+            "at 2025-12-01T19:59:59Z (known only to the second), the filesystem was frozen at"),
+        Arguments.of(lease(95, ThawCause.THAW_CALL, false).toBuilder().setFrozenAtUnixMs(1_764_619_200_000L)
+            .setThawedAtUnixMs(1_764_619_200_095L).build(), snapshot("2025-12-01T19:59:59Z"), "cut-before-freeze",
+            true, "(the storage cut the snapshot at 2025-12-01T19:59:59Z (known only to the second), the filesystem"
+                + " was frozen at 2025-12-01T20:00:00Z)"),
+        // …but its second overlaps the freeze: today's verdict, saying why the cut time decided nothing
+        Arguments.of(byCall, snapshot("2025-12-01T20:00:00Z"), "frozen", false, "frozen 95 ms (thawed by tresor"
+            + " after the snapshot handle existed); the storage cut the snapshot at 2025-12-01T20:00:00Z (known only"
+            + " to the second), too close to the freeze's start or end to tell whether it was inside it"),
+        Arguments.of(lease(30000, ThawCause.SNAPSHOT_HANDLE, false), snapshot("2025-12-01T20:00:10Z"), "frozen",
+            false, "frozen 30000 ms (thawed: snapshot handle); the storage cut the snapshot at 2025-12-01T20:00:10Z"
+                + " (known only to the second), inside the freeze"),
+        // still frozen when the thaw action asked: the cut is done, so it is before or inside
+        Arguments.of(lease(700, null, false), content(-3 * MS), "cut-before-freeze", true,
+            "cut before the freeze took effect (the storage cut the snapshot at 2025-12-01T20:00:00.397Z"),
+        Arguments.of(lease(700, null, false), content(12 * MS), "frozen", false, "frozen 700 ms so far, still"
+            + " frozen; the storage cut the snapshot at 2025-12-01T20:00:00.412Z, inside the freeze"),
+        // a shared lease's frozen_at is when it joined: the filesystem was frozen earlier, since a time not reported
+        Arguments.of(lease(95, ThawCause.THAW_CALL, true), content(-1 * MS), "unknown", true, "the storage cut the"
+            + " snapshot at 2025-12-01T20:00:00.399Z, before this backup joined tresor's freeze of the filesystem at"
+            + " 2025-12-01T20:00:00.400Z"),
+        Arguments.of(lease(95, ThawCause.THAW_CALL, true), content(2 * MS), "frozen", false,
+            "frozen 95 ms (shared with another backup) (thawed by tresor after the snapshot handle existed); the"
+                + " storage cut the snapshot at 2025-12-01T20:00:00.402Z, inside the freeze"),
+        // thawed when its lease ran out and cut later: outside the freeze
+        Arguments.of(lease(30000, ThawCause.LEASE_EXPIRED, false), content(31_000 * MS), "unknown", true,
+            "frozen 30000 ms but the storage cut the snapshot at 2025-12-01T20:00:31.400Z, after the freeze was"
+                + " thawed at 2025-12-01T20:00:30.400Z (lease expired): the snapshot may not be consistent"),
+        // thawed when its lease ran out, but the cut was inside: the cut time settles what the watch could not
+        Arguments.of(lease(30000, ThawCause.LEASE_EXPIRED, false), content(29_000 * MS), "frozen", false,
+            "frozen 30000 ms (thawed: lease expired); the storage cut the snapshot at 2025-12-01T20:00:29.400Z,"
+                + " inside the freeze"),
+        // the agent's watch read the same content and decided: its verdict stands
+        Arguments.of(thawed(1834, ThawCause.SNAPSHOT_HANDLE, Consistency.FROZEN_AT_CUT), content(-5_000 * MS),
+            "frozen", false, "frozen 1834 ms (thawed: snapshot handle)"),
+        Arguments.of(skipped("unsupported-fs", "nfs4: network filesystem"), content(0), "not-frozen", false,
+            "not freezable (unsupported-fs: nfs4: network filesystem)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("againstCut")
+  void verdictsAgainstTheCutTime(LeaseStatus lease, Optional<CutTime> cut, String word, boolean warning,
+      String sentencePart) {
+    Verdict v = LeaseVerdicts.of(List.of(lease), cut);
+    assertThat(v.word()).isEqualTo(word);
+    assertThat(v.warning()).as("counted by Velero as a warning").isEqualTo(warning);
+    assertThat(v.sentence()).contains(sentencePart);
   }
 
   @ParameterizedTest
