@@ -8,6 +8,7 @@ import io.tresor.plugin.api.BackupItemAction;
 import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
+import io.tresor.proto.freeze.v1.Consistency;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
 import io.tresor.proto.freeze.v1.SnapshotKind;
@@ -16,6 +17,7 @@ import io.tresor.proto.freeze.v1.ThawCause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,11 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
       + "has the details";
 
   private final ClusterAccess cluster;
+  private final SnapshotCuts cuts;
 
   public VolumeSnapshotThawAction(ClusterAccess cluster) {
     this.cluster = cluster;
+    this.cuts = new SnapshotCuts(cluster::kube);
   }
 
   @Override
@@ -63,7 +67,7 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
             .build();
     Verdict verdict;
     try {
-      verdict = thawOnNodes(namespace, name, pvc, ref);
+      verdict = thawOnNodes(vs, pvc, ref);
     } catch (KubernetesClientException e) {
       // the annotation is in the tenant's backup: the API server's error text stays in the log line
       verdict = Verdict.unknown("the pods of PVC " + pvc + " could not be looked up to reach their freeze agents; "
@@ -77,7 +81,9 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
     return BackupItemResult.of(vs);
   }
 
-  private Verdict thawOnNodes(String namespace, String name, String pvc, SnapshotRef ref) {
+  private Verdict thawOnNodes(ObjectNode vs, String pvc, SnapshotRef ref) {
+    String namespace = Json.text(vs, "metadata", "namespace");
+    String name = Json.text(vs, "metadata", "name");
     Map<String, List<Pod>> byNode = cluster.volumeUsers().runningByNode(namespace, pvc);
     if (byNode.isEmpty()) {
       return Verdict.notFrozenByDesign("no running pod mounts PVC " + pvc + ": nothing was in use to freeze");
@@ -113,6 +119,13 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
       // agent pod names, addresses and configuration advice stay in the warn line above, not in the tenant's backup
       return Verdict.unknown(AGENT_UNREACHABLE);
     }
-    return LeaseVerdicts.of(own);
+    // read after the thaw: the tenant's application waits on a frozen filesystem, the cut time can wait
+    return LeaseVerdicts.of(own, needsCut(own) ? cuts.of(vs) : Optional.empty());
+  }
+
+  /** Only a lease the agent neither skipped nor judged itself is checked against the cut time. */
+  private static boolean needsCut(List<LeaseStatus> leases) {
+    return leases.stream().anyMatch(l -> l.getState() != LeaseState.SKIPPED
+        && l.getConsistency() == Consistency.CONSISTENCY_UNSPECIFIED);
   }
 }

@@ -14,7 +14,9 @@ import io.tresor.proto.freeze.v1.LeaseStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -71,8 +73,84 @@ class VolumeSnapshotThawActionTest {
     }
     assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("frozen");
     assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
-        .matches("frozen \\d+ ms \\(thawed by tresor after the snapshot handle existed\\)");
+        .matches("frozen \\d+ ms \\(thawed by tresor after the snapshot handle existed\\); the storage did not"
+            + " report when it cut the snapshot");
     assertThat(r.item().path("spec").path("source").path("persistentVolumeClaimName").asText()).isEqualTo(v.pvc());
+  }
+
+  /**
+   * The content the CSI driver cut at {@code cutAt}, under a name the agent does not watch: its watch has not caught
+   * up (it follows {@code snapcontent-<uid>} until the stored snapshot names another), so the lease is still frozen
+   * and undecided when the thaw action runs, as when the agent is late.
+   */
+  private static String lateContent(GenericKubernetesResource vs, Instant cutAt) {
+    GenericKubernetesResource vsc = new GenericKubernetesResource();
+    vsc.setApiVersion("snapshot.storage.k8s.io/v1");
+    vsc.setKind("VolumeSnapshotContent");
+    String name = "snapcontent-late-" + vs.getMetadata().getUid();
+    vsc.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+    vsc.setAdditionalProperty("spec", Map.of("driver", TestCluster.DRIVER, "deletionPolicy", "Retain"));
+    vsc.setAdditionalProperty("status", Map.of("snapshotHandle", "snap-0a9b8c7d6e5f40312", "readyToUse", true,
+        "creationTime", cutAt.getEpochSecond() * 1_000_000_000L + cutAt.getNano()));
+    bed.cluster.client.genericKubernetesResources(TestCluster.VSC).resource(vsc).create();
+    return name;
+  }
+
+  /** The item as Velero reads it after the cut: bound to the content, creationTime to the second. */
+  private static ObjectNode boundItem(GenericKubernetesResource vs, String content, Instant cutAt) throws Exception {
+    ObjectNode item = Items.tree(vs);
+    item.putObject("status").put("boundVolumeSnapshotContentName", content).put("readyToUse", true)
+        .put("creationTime", cutAt.truncatedTo(ChronoUnit.SECONDS).toString());
+    return item;
+  }
+
+  @Test
+  void aSnapshotCutBeforeTheFreezeTookEffectIsThawedAndRecordedAsCutBeforeFreeze() throws Exception {
+    LoopVolume.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String name = "velero-" + v.pvc() + "-sl0w1";
+    LeaseStatus lease = bed.freezeAsWebhook(v, name, "nightly", 60);
+    assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "nightly");
+    // the driver cut 250.5 ms before FIFREEZE returned (a slow admission): the snapshot holds unquiesced data
+    Instant frozenAt = Instant.ofEpochMilli(lease.getFrozenAtUnixMs());
+    Instant cutAt = frozenAt.minusNanos(250_500_000);
+    String content = lateContent(vs, cutAt);
+    CompletableFuture<Void> blocked = v.fs().write();
+    Thread.sleep(200);
+    assertThat(blocked).as("still frozen when the action runs").isNotDone();
+
+    BackupItemResult r = action.execute(Items.request(boundItem(vs, content, cutAt), Items.backup("nightly", "")));
+    blocked.get(5, TimeUnit.SECONDS);
+    assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("cut-before-freeze");
+    assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText()).isEqualTo("cut before the freeze took"
+        + " effect (the storage cut the snapshot at " + cutAt + ", the filesystem was frozen at " + frozenAt
+        + "): crash-consistent only");
+  }
+
+  @Test
+  void withoutItsContentTheSnapshotsOwnSecondIsUsedAndDecidesOnlyWhenTheWholeSecondIsBeforeTheFreeze()
+      throws Exception {
+    LoopVolume.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String name = "velero-" + v.pvc() + "-n0vsc";
+    LeaseStatus lease = bed.freezeAsWebhook(v, name, "nightly", 60);
+    assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "nightly");
+    // the content is gone (or not readable): only the snapshot's status.creationTime, a second before the freeze's
+    Instant cutSecond = Instant.ofEpochMilli(lease.getFrozenAtUnixMs()).truncatedTo(ChronoUnit.SECONDS)
+        .minusSeconds(1);
+    try (CapturedLog log = new CapturedLog(LogLevel.DEBUG)) {
+      BackupItemResult r = action.execute(Items.request(boundItem(vs, "snapcontent-deleted-" + name, cutSecond),
+          Items.backup("nightly", "")));
+      assertThat(annotations(r).path(ConsistencyAnnotations.CONSISTENCY).asText()).isEqualTo("cut-before-freeze");
+      assertThat(annotations(r).path(ConsistencyAnnotations.DETAIL).asText())
+          .contains("at " + cutSecond + " (known only to the second), the filesystem was frozen at");
+      assertThat(log.at("debug")).anySatisfy(l -> assertThat(l.path("@message").asText())
+          .contains("snapcontent-deleted-" + name).contains("was not found"));
+      assertThat(log.at("warn")).isEmpty();
+    }
+    assertThat(v.fs().writable(5000)).as("thawed by the action").isTrue();
   }
 
   @Test
