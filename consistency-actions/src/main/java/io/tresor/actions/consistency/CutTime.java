@@ -47,7 +47,10 @@ public record CutTime(Instant at, Precision precision) {
     return precision == Precision.SECOND ? at.plusSeconds(1) : at.plusNanos(1);
   }
 
-  /** How the sentence names the cut, e.g. {@code 2026-12-01T20:00:01.250000001Z} or {@code …:01Z (to the second)}. */
+  /**
+   * How a sentence names the cut: {@code 2025-12-01T20:00:00.441517233Z} or
+   * {@code 2025-12-01T20:00:00Z (known only to the second)}.
+   */
   public String describe() {
     return at + (precision == Precision.SECOND ? " (known only to the second)" : "");
   }

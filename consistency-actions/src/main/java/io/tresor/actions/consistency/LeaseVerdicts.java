@@ -81,8 +81,12 @@ public final class LeaseVerdicts {
     if (cut == null) {
       return undecided;
     }
-    if (cut.isEmpty() || l.getFrozenAtUnixMs() == 0) {
+    if (cut.isEmpty()) {
       return undecided.and("the storage did not report when it cut the snapshot");
+    }
+    if (l.getFrozenAtUnixMs() == 0) {
+      // an agent that recorded a freeze always sets frozen_at; without it there is nothing to compare the cut with
+      return undecided.and("the agent did not report when it froze the filesystem");
     }
     return againstCut(l, cut.get(), frozen, undecided);
   }

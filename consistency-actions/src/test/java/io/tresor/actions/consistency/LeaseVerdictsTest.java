@@ -131,6 +131,8 @@ class LeaseVerdictsTest {
         Arguments.of(lease(30000, ThawCause.LEASE_EXPIRED, false), content(29_000 * MS), "frozen", false,
             "frozen 30000 ms (thawed: lease expired); the storage cut the snapshot at 2025-12-01T20:00:29.400Z,"
                 + " inside the freeze"),
+        Arguments.of(byCall.toBuilder().clearFrozenAtUnixMs().build(), content(-1 * MS), "frozen", false,
+            "existed); the agent did not report when it froze the filesystem"),
         // the agent's watch read the same content and decided: its verdict stands
         Arguments.of(thawed(1834, ThawCause.SNAPSHOT_HANDLE, Consistency.FROZEN_AT_CUT), content(-5_000 * MS),
             "frozen", false, "frozen 1834 ms (thawed: snapshot handle)"),
