@@ -167,8 +167,10 @@ public final class FreezeAgent {
       if (stopping) {
         return skip(request, "agent-stopping", "the freeze agent is shutting down");
       }
-      if (ledger.freezeOf(target.device()).isPresent()) {
-        lease = ledger.addShared(FreezeLease.frozen(request, target.device(), target.mountPoint(), true, now()));
+      Optional<SharedFreeze> held = ledger.freezeOf(target.device());
+      if (held.isPresent()) {
+        lease = ledger.addShared(FreezeLease.joined(request, target.device(), target.mountPoint(), now(),
+            held.get().frozenAt()));
       } else if (thaws.journaled(target.device())) {
         // An earlier freeze of ours whose thaw is not confirmed: freezing again would overwrite its journal entry,
         // and the EBUSY that its still-frozen filesystem answers would delete it.
@@ -191,7 +193,7 @@ public final class FreezeAgent {
         if (o.result() != Result.DONE) {
           return freezeFailed(request, target, o);
         }
-        lease = ledger.addFirst(FreezeLease.frozen(request, target.device(), target.mountPoint(), false, now()));
+        lease = ledger.addFirst(FreezeLease.frozen(request, target.device(), target.mountPoint(), now()));
       }
     }
     LOG.debug("freeze timings: checks {} ms, journal {} ms, FIFREEZE {} ms", (t1 - t0) / 1e6,

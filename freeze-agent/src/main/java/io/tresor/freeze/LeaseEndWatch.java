@@ -150,7 +150,7 @@ final class LeaseEndWatch {
     public void cut(String handle, Instant cutAt, boolean presentBeforeFreeze) {
       Instant seen = now();
       Optional<FreezeLease> updated = ledger.update(leaseId, l -> l.active()
-          ? l.withCut(handle, CutVerdict.judge(l.frozenAt(), cutAt, seen, presentBeforeFreeze)) : l);
+          ? l.withCut(handle, CutVerdict.judge(l.filesystemFrozenAt(), cutAt, seen, presentBeforeFreeze)) : l);
       thaw.accept(leaseId, ThawCause.SNAPSHOT_HANDLE);
       updated.filter(l -> l.consistency() == Consistency.CUT_BEFORE_FREEZE).ifPresent(l ->
           events.warning(l.snapshot(), l.request().pvc(), "CutBeforeFreeze",

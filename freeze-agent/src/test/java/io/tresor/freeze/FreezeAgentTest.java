@@ -394,7 +394,7 @@ class FreezeAgentTest {
       // a plain Future: CompletableFuture would itself unwrap a CompletionException thrown by the call
       java.util.concurrent.Future<FreezeLease> retry = threads.submit(() -> agent.freeze(request("r1")));
       awaitTrue(() -> someThreadWaitsIn("CompletableFuture", "join"), 2000);
-      agent.ledger().addFirst(FreezeLease.frozen(request("other"), DISK, MNT, false, java.time.Instant.now()));
+      agent.ledger().addFirst(FreezeLease.frozen(request("other"), DISK, MNT, java.time.Instant.now()));
       journal.writable.countDown();
       assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
       assertThatThrownBy(() -> retry.get(5, TimeUnit.SECONDS))

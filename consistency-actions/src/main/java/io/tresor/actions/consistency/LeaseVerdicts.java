@@ -93,20 +93,23 @@ public final class LeaseVerdicts {
 
   private static Verdict againstCut(LeaseStatus l, CutTime cut, String frozen, Verdict undecided) {
     Instant frozenAt = Instant.ofEpochMilli(l.getFrozenAtUnixMs());
+    // a lease that joined another backup's freeze: the filesystem was frozen since that backup's FIFREEZE
+    boolean knowsFreezeStart = l.getFilesystemFrozenAtUnixMs() != 0;
+    Instant freezeBegan = knowsFreezeStart ? Instant.ofEpochMilli(l.getFilesystemFrozenAtUnixMs()) : frozenAt;
     Instant thawedAt = l.getState() == LeaseState.THAWED && l.getThawedAtUnixMs() != 0
         ? Instant.ofEpochMilli(l.getThawedAtUnixMs()) : null;
     String cutAt = "the storage cut the snapshot at " + cut.describe();
-    switch (CutPosition.of(cut, frozenAt, thawedAt)) {
+    switch (CutPosition.of(cut, freezeBegan, thawedAt)) {
       case BEFORE_FREEZE:
-        if (l.getSharedFreeze()) {
-          // a shared lease's frozen_at is when it joined: the filesystem was frozen since the first holder's
-          // FIFREEZE, which the agent does not report, so a cut before the join may still be inside that freeze
+        if (l.getSharedFreeze() && !knowsFreezeStart) {
+          // an agent that does not report filesystem_frozen_at: a shared lease's frozen_at is when it joined, and a
+          // cut before the join may still be inside the first holder's freeze
           return Verdict.unknown(cutAt + ", before this backup joined tresor's freeze of the filesystem at "
               + frozenAt + " (another backup froze it earlier, at a time the agent does not report): the snapshot"
               + " may not be consistent");
         }
         return Verdict.cutBeforeFreeze("cut before the freeze took effect (" + cutAt + ", the filesystem was frozen"
-            + " at " + frozenAt + "): crash-consistent only");
+            + " at " + freezeBegan + "): crash-consistent only");
       case AFTER_THAW:
         return Verdict.unknown(frozen + " but " + cutAt + ", after the freeze was thawed at " + thawedAt + " ("
             + cause(l.getThawCause()) + (l.getSharedFreeze() ? "; another backup may have kept it frozen" : "")

@@ -116,7 +116,18 @@ class LeaseVerdictsTest {
             "cut before the freeze took effect (the storage cut the snapshot at 2025-12-01T20:00:00.397Z"),
         Arguments.of(lease(700, null, false), content(12 * MS), "frozen", false, "frozen 700 ms so far, still"
             + " frozen; the storage cut the snapshot at 2025-12-01T20:00:00.412Z, inside the freeze"),
-        // a shared lease's frozen_at is when it joined: the filesystem was frozen earlier, since a time not reported
+        // a shared lease: the agent reports when the filesystem's freeze began (the first holder's FIFREEZE, here
+        // 300 ms before this lease joined); a cut between the two is inside the freeze
+        Arguments.of(lease(95, ThawCause.THAW_CALL, true).toBuilder().setFilesystemFrozenAtUnixMs(FROZEN_AT - 300)
+            .build(), content(-1 * MS), "frozen", false, "frozen 95 ms (shared with another backup) (thawed by tresor"
+                + " after the snapshot handle existed); the storage cut the snapshot at 2025-12-01T20:00:00.399Z,"
+                + " inside the freeze"),
+        Arguments.of(lease(95, ThawCause.THAW_CALL, true).toBuilder().setFilesystemFrozenAtUnixMs(FROZEN_AT - 300)
+            .build(), content(-301 * MS), "cut-before-freeze", true, "cut before the freeze took effect (the storage"
+                + " cut the snapshot at 2025-12-01T20:00:00.099Z, the filesystem was frozen at"
+                + " 2025-12-01T20:00:00.100Z): crash-consistent only"),
+        // an agent that does not report filesystem_frozen_at: a shared lease's frozen_at is when it joined, the
+        // filesystem was frozen earlier, since a time not reported
         Arguments.of(lease(95, ThawCause.THAW_CALL, true), content(-1 * MS), "unknown", true, "the storage cut the"
             + " snapshot at 2025-12-01T20:00:00.399Z, before this backup joined tresor's freeze of the filesystem at"
             + " 2025-12-01T20:00:00.400Z"),

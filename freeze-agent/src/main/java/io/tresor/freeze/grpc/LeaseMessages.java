@@ -91,7 +91,8 @@ public final class LeaseMessages {
         .setSharedFreeze(l.sharedFreeze())
         .setNamespace(l.request().namespace()).setPvc(l.request().pvc()).setPv(l.request().pv())
         .setVolumeSnapshot(ref(l.snapshot()))
-        .setFrozenAtUnixMs(millis(l.frozenAt())).setExpiresAtUnixMs(millis(l.expiresAt()))
+        .setFrozenAtUnixMs(millis(l.frozenAt())).setFilesystemFrozenAtUnixMs(millis(l.filesystemFrozenAt()))
+        .setExpiresAtUnixMs(millis(l.expiresAt()))
         .setThawedAtUnixMs(millis(l.thawedAt()))
         .setFrozenMs(l.frozenFor(Instant.now()).toMillis())
         .setConsistency(switch (l.consistency()) {

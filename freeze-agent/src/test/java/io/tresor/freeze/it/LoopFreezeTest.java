@@ -109,6 +109,30 @@ class LoopFreezeTest {
   }
 
   @Test
+  void aCutBeforeASharedLeaseJoinedButAfterTheFirstFreezeIsInsideTheFreeze() throws Exception {
+    AgentFixture.Volume v = fx.volume();
+    LoopVolume lv = fx.mountExt4(v);
+    LeaseStatus first = freeze(v, "snap-first-holder", 60);
+    Thread.sleep(200);
+    LeaseStatus joined = freeze(v, "snap-joined", 60);
+    assertThat(joined.getSharedFreeze()).isTrue();
+    assertThat(joined.getFilesystemFrozenAtUnixMs()).as("the first holder's FIFREEZE")
+        .isEqualTo(first.getFrozenAtUnixMs()).isEqualTo(first.getFilesystemFrozenAtUnixMs())
+        .isLessThan(joined.getFrozenAtUnixMs());
+    // the joined backup's snapshot was cut after the first FIFREEZE, before its own Freeze call returned
+    GenericKubernetesResource vs = fx.cluster.snapshot(AgentFixture.NS, "snap-joined", v.pvc(), "nightly");
+    String content = fx.cluster.bindContent(vs);
+    Instant cut = Instant.ofEpochMilli(first.getFrozenAtUnixMs()).plusMillis(50);
+    fx.cluster.cut(content, cut.getEpochSecond() * 1_000_000_000L + cut.getNano());
+    FreezeLease ended = awaitLease(joined.getLeaseId(), l -> !l.active(), 3000);
+    assertThat(ended.thawCause()).isEqualTo(ThawCause.SNAPSHOT_HANDLE);
+    assertThat(ended.consistency()).as("the filesystem was frozen at the cut, if not by this lease")
+        .isEqualTo(io.tresor.freeze.lease.Consistency.FROZEN_AT_CUT);
+    fx.velero.thaw(first.getLeaseId());
+    assertThat(lv.thawIfFrozen()).as("nothing left frozen").isFalse();
+  }
+
+  @Test
   void aFilesystemFrozenBySomeoneElseIsSkippedAndLeftFrozen() throws Exception {
     AgentFixture.Volume v = fx.volume();
     LoopVolume lv = fx.mountExt4(v);

@@ -23,8 +23,8 @@ class FreezeLedgerTest {
   @Test
   void twoLeasesShareOneFreezeAndOnlyTheLastReleaseThaws() {
     FreezeLedger ledger = new FreezeLedger(10);
-    ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, false, T0));
-    ledger.addShared(FreezeLease.frozen(request("b"), DEV, MNT, true, T0.plusSeconds(1)));
+    ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, T0));
+    ledger.addShared(FreezeLease.joined(request("b"), DEV, MNT, T0.plusSeconds(1), T0));
     assertThat(ledger.freezeOf(DEV).orElseThrow().holders()).containsExactly("a", "b");
 
     FreezeLedger.Release first = ledger.release("a", ThawCause.SNAPSHOT_HANDLE, T0.plusSeconds(2)).orElseThrow();
@@ -41,7 +41,7 @@ class FreezeLedgerTest {
   @Test
   void releaseIsIdempotentAndTheEndedLeaseIsKept() {
     FreezeLedger ledger = new FreezeLedger(10);
-    ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, false, T0));
+    ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, T0));
     assertThat(ledger.release("a", ThawCause.THAW_CALL, T0.plusMillis(1800))).isPresent();
     assertThat(ledger.release("a", ThawCause.THAW_CALL, T0.plusSeconds(5))).isEmpty();
     FreezeLease ended = ledger.find("a").orElseThrow();
@@ -54,9 +54,9 @@ class FreezeLedgerTest {
   void aLeaseIdIsUsedOnce() {
     FreezeLedger ledger = new FreezeLedger(10);
     ledger.addSkipped(FreezeLease.skipped(request("a"), "already-frozen", "x", T0));
-    assertThatThrownBy(() -> ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, false, T0)))
+    assertThatThrownBy(() -> ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, T0)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> ledger.addShared(FreezeLease.frozen(request("c"), DEV, MNT, true, T0)))
+    assertThatThrownBy(() -> ledger.addShared(FreezeLease.joined(request("c"), DEV, MNT, T0, T0)))
         .isInstanceOf(IllegalStateException.class);
   }
 
