@@ -123,6 +123,15 @@ public final class LeaseVerdicts {
     }
   }
 
+  /** Whether some lease was neither skipped nor judged by the agent itself: only the cut time can decide it. */
+  static boolean needsCutTime(List<LeaseStatus> leases) {
+    return leases.stream().anyMatch(LeaseVerdicts::undecided);
+  }
+
+  static boolean undecided(LeaseStatus l) {
+    return l.getState() != LeaseState.SKIPPED && l.getConsistency() == Consistency.CONSISTENCY_UNSPECIFIED;
+  }
+
   static String cause(ThawCause c) {
     return c.name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }

@@ -11,7 +11,9 @@ import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
 import io.tresor.proto.freeze.v1.LeaseStatus;
+import io.tresor.proto.freeze.v1.SnapshotKind;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -29,9 +31,11 @@ public final class PodConsistencyAction implements BackupItemAction {
   private static final String AGENT_UNREACHABLE = VolumeSnapshotThawAction.AGENT_UNREACHABLE;
 
   private final ClusterAccess cluster;
+  private final SnapshotCuts cuts;
 
   public PodConsistencyAction(ClusterAccess cluster) {
     this.cluster = cluster;
+    this.cuts = new SnapshotCuts(cluster::kube);
   }
 
   @Override
@@ -128,9 +132,19 @@ public final class PodConsistencyAction implements BackupItemAction {
       // Velero takes CSI snapshots (and moves data) only of CSI volumes: no VolumeSnapshot, no /freeze, no record
       return Verdict.notFrozenByDesign("not frozen by design: not a CSI volume (Velero takes no CSI snapshot of it)");
     }
-    Verdict frozen = LeaseVerdicts.of(leases);
+    // the same verdict as the thaw action's on the VolumeSnapshot: a lease the agent did not judge is checked
+    // against when the storage cut the snapshot
+    Verdict frozen = snapshotToJudge(leases).map(vs -> LeaseVerdicts.of(leases, cuts.of(vs)))
+        .orElseGet(() -> LeaseVerdicts.of(leases));
     return v.method() == PodVolume.Method.DATA_MOVER
         ? frozen.and("its data is copied by Velero's data mover: " + NOT_TENANT_KEY) : frozen;
+  }
+
+  /** The VolumeSnapshot of a lease the agent did not judge; empty when none needs one or it cannot be read. */
+  private Optional<ObjectNode> snapshotToJudge(List<LeaseStatus> leases) {
+    return leases.stream().filter(LeaseVerdicts::undecided).map(LeaseStatus::getVolumeSnapshot)
+        .filter(r -> r.getKind() != SnapshotKind.VOLUME_GROUP_SNAPSHOT && !r.getName().isEmpty()).findFirst()
+        .flatMap(r -> cuts.snapshot(r.getNamespace(), r.getName()));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -20,12 +21,36 @@ final class SnapshotCuts {
   static final ResourceDefinitionContext CONTENTS = new ResourceDefinitionContext.Builder()
       .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshotContent")
       .withPlural("volumesnapshotcontents").withNamespaced(false).build();
+  static final ResourceDefinitionContext SNAPSHOTS = new ResourceDefinitionContext.Builder()
+      .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
+      .withPlural("volumesnapshots").withNamespaced(true).build();
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCuts.class);
 
   private final Supplier<KubernetesClient> kube;
 
   SnapshotCuts(Supplier<KubernetesClient> kube) {
     this.kube = kube;
+  }
+
+  /**
+   * The VolumeSnapshot as stored, for an action whose item is not the snapshot; empty when it is gone or cannot be
+   * read (a debug line: the verdict then stays the agent's record alone).
+   */
+  Optional<ObjectNode> snapshot(String namespace, String name) {
+    try {
+      GenericKubernetesResource vs = kube.get().genericKubernetesResources(SNAPSHOTS).inNamespace(namespace)
+          .withName(name).get();
+      if (vs != null) {
+        return Optional.of(Serialization.jsonMapper().valueToTree(vs));
+      }
+      LOG.atDebug().addKeyValue("namespace", namespace).addKeyValue("name", name)
+          .log("VolumeSnapshot {}/{} was not found; its cut time is not known", namespace, name);
+    } catch (KubernetesClientException e) {
+      LOG.atDebug().addKeyValue("namespace", namespace).addKeyValue("name", name)
+          .log("VolumeSnapshot {}/{} could not be read ({}); its cut time is not known", namespace, name,
+              e.getMessage());
+    }
+    return Optional.empty();
   }
 
   /** The cut time of the VolumeSnapshot item; empty when neither object reports one. */

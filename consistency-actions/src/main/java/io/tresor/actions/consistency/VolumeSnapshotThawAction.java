@@ -8,7 +8,6 @@ import io.tresor.plugin.api.BackupItemAction;
 import io.tresor.plugin.api.BackupItemRequest;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.api.ResourceSelector;
-import io.tresor.proto.freeze.v1.Consistency;
 import io.tresor.proto.freeze.v1.LeaseState;
 import io.tresor.proto.freeze.v1.LeaseStatus;
 import io.tresor.proto.freeze.v1.SnapshotKind;
@@ -120,12 +119,6 @@ public final class VolumeSnapshotThawAction implements BackupItemAction {
       return Verdict.unknown(AGENT_UNREACHABLE);
     }
     // read after the thaw: the tenant's application waits on a frozen filesystem, the cut time can wait
-    return LeaseVerdicts.of(own, needsCut(own) ? cuts.of(vs) : Optional.empty());
-  }
-
-  /** Only a lease the agent neither skipped nor judged itself is checked against the cut time. */
-  private static boolean needsCut(List<LeaseStatus> leases) {
-    return leases.stream().anyMatch(l -> l.getState() != LeaseState.SKIPPED
-        && l.getConsistency() == Consistency.CONSISTENCY_UNSPECIFIED);
+    return LeaseVerdicts.of(own, LeaseVerdicts.needsCutTime(own) ? cuts.of(vs) : Optional.empty());
   }
 }

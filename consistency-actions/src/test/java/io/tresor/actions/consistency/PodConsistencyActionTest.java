@@ -17,8 +17,11 @@ import io.tresor.freeze.client.testing.TestCluster;
 import io.tresor.plugin.api.BackupItemResult;
 import io.tresor.plugin.logging.LogLevel;
 import io.tresor.proto.freeze.v1.LeaseState;
+import io.tresor.proto.freeze.v1.LeaseStatus;
+import io.tresor.proto.freeze.v1.SnapshotRef;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +86,37 @@ class PodConsistencyActionTest {
       assertThat(e.getMessage()).startsWith("backup daily-0200: frozen ");
       assertThat(e.getInvolvedObject().getKind()).isEqualTo("PersistentVolumeClaim");
     });
+  }
+
+  @Test
+  void aVolumeWhoseSnapshotWasCutBeforeTheFreezeIsReportedAsTheThawActionAnnotatesIt() throws Exception {
+    LoopVolume.assumeRoot();
+    ConsistencyBed.Volume v = bed.volume(true);
+    String name = "velero-" + v.pvc() + "-e4rly";
+    LeaseStatus lease = bed.freezeAsWebhook(v, name, "daily-0400", 60);
+    assertThat(lease.getState()).as(lease.getSkipReason()).isEqualTo(LeaseState.FROZEN);
+    GenericKubernetesResource vs = bed.cluster.veleroSnapshot(ConsistencyBed.NS, name, v.pvc(), "daily-0400");
+    // the snapshot controller reports a cut a whole second before FIFREEZE returned (a slow admission); the agent,
+    // which reads only the content's time, has not judged it: the lease is still frozen
+    Instant cutSecond = Instant.ofEpochMilli(lease.getFrozenAtUnixMs()).truncatedTo(ChronoUnit.SECONDS)
+        .minusSeconds(1);
+    vs.setAdditionalProperty("status", Map.of("creationTime", cutSecond.toString(), "readyToUse", false));
+    bed.cluster.client.genericKubernetesResources(SnapshotCuts.SNAPSHOTS).inNamespace(ConsistencyBed.NS)
+        .resource(vs).update();
+    try {
+      try (CapturedLog log = new CapturedLog()) {
+        BackupItemResult r = action.execute(Items.request(Items.tree(v.pod()), Items.backup("daily-0400", "")));
+        assertThat(log.at("warn")).singleElement().satisfies(l -> assertThat(l.path("@message").asText())
+            .contains(": cut before the freeze took effect (the storage cut the snapshot at " + cutSecond
+                + " (known only to the second), the filesystem was frozen at "));
+        assertThat(volumesAnnotation(r).path(v.pvc()).asText()).startsWith("cut before the freeze took effect");
+      }
+      assertThat(events(v.pvc())).singleElement().extracting(Event::getType).isEqualTo("Warning");
+    } finally {
+      bed.client(TestCluster.VELERO_TOKEN).thaw(ConsistencyBed.NODE, SnapshotRef.newBuilder()
+          .setNamespace(ConsistencyBed.NS).setName(name).build());
+    }
+    assertThat(v.fs().writable(5000)).as("thawed").isTrue();
   }
 
   @Test
