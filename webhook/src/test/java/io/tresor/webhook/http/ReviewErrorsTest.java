@@ -74,12 +74,11 @@ class ReviewErrorsTest {
         assertThat(https.review("/mutate", review).statusCode()).isEqualTo(200);
         assertThat(https.review("/mutate", "{".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
         assertThat(https.post("/mutate", review, "text/plain").statusCode()).isEqualTo(415);
-        // 413 goes through the same refuse() (not sent here: the server answers before it reads the body, and the
-        // connection reset that follows can beat the answer to the client; TransportTest covers the status itself)
+        assertThat(https.review("/mutate", new byte[ReviewEndpoint.MAX_BODY_BYTES + 1]).statusCode()).isEqualTo(413);
 
         String after = metrics();
         assertThat(after).contains(series("validate", 500) + " 1.0", series("mutate", 400) + " 1.0",
-                series("mutate", 415) + " 1.0", series("mutate", 413) + " 0.0", series("mutate", 500) + " 0.0",
+                series("mutate", 415) + " 1.0", series("mutate", 413) + " 1.0", series("mutate", 500) + " 0.0",
                 series("validate", 400) + " 0.0");
     }
 

@@ -10,6 +10,8 @@ import javax.net.ssl.SSLContext;
 /** A keep-alive HTTPS client for the webhook on 127.0.0.1. */
 public final class Https {
 
+    private static final int LARGE_BODY = 1024 * 1024;
+
     private final HttpClient client;
     private final String base;
 
@@ -23,7 +25,10 @@ public final class Https {
     public HttpResponse<String> post(String path, byte[] body, String contentType, String... headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                // a body the webhook refuses unread (413): without 100-continue the client may still be sending it
+                // when the server closes, and the reset can beat the 413 to the client
+                .expectContinue(body.length > LARGE_BODY);
         if (headers.length > 0) {
             request.headers(headers);
         }
