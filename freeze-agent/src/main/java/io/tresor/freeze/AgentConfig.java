@@ -1,5 +1,6 @@
 package io.tresor.freeze;
 
+import io.tresor.serverlogging.ServerLogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,8 +23,6 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
   private static final long DAY = Duration.ofDays(1).toSeconds();
-  /** The levels slf4j-simple knows, quietest last. */
-  static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
   static {
     DEFAULTS.put("kubelet-pods-dir", "/var/lib/kubelet/pods");
@@ -86,16 +85,7 @@ public record AgentConfig(Path kubeletPodsDir, Path journal, String listenAddres
         v.get("tls-cert"), v.get("tls-key"),
         seconds(v, "tls-reload-seconds", 1, DAY, "how often the agent re-reads --tls-cert/--tls-key for a rotated "
             + "certificate"),
-        v.get("group-snapshot-version"), logLevel(v.get("log-level")));
-  }
-
-  private static String logLevel(String value) {
-    String level = value.trim().toLowerCase(Locale.ROOT);
-    if (!level.isEmpty() && !LOG_LEVELS.contains(level)) {
-      throw new IllegalArgumentException("--log-level=" + value + " is not a log level; set it (or env "
-          + envName("log-level") + ") to one of " + String.join(", ", LOG_LEVELS) + ", or leave it unset for info");
-    }
-    return level;
+        v.get("group-snapshot-version"), ServerLogLevel.parse(v.get("log-level"), "--log-level="));
   }
 
   private static String freezer(String name) {

@@ -2,6 +2,7 @@ package io.tresor.freeze;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tresor.serverlogging.ServerLogLevel;
 import io.tresor.tls.UnusableCertificateException;
 
 /**
@@ -20,11 +21,9 @@ public final class FreezeAgentMain {
       System.exit(2);
       return;
     }
-    if (!config.logLevel().isEmpty()) {
-      // before the first logger: slf4j-simple reads its settings once, when it creates its first logger. The
-      // libraries that would log tokens or request bodies below INFO stay at INFO (simplelogger.properties).
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-    }
+    // before the first logger: slf4j-simple reads its settings once, when it creates its first logger. The libraries
+    // that would log tokens or request bodies below INFO stay at INFO (simplelogger.properties).
+    ServerLogLevel.apply(config.logLevel());
     KubernetesClient client = new KubernetesClientBuilder().build();
     AgentServer agent;
     try {

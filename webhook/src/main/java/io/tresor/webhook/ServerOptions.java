@@ -1,5 +1,6 @@
 package io.tresor.webhook;
 
+import io.tresor.serverlogging.ServerLogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,9 +13,6 @@ import java.util.Map;
  */
 public record ServerOptions(Path certDir, Path policyFile, String host, int httpsPort, int adminPort,
         Path clusterSnapshot, Duration shutdownDelay, Duration drain, Duration certPoll, String logLevel) {
-
-    /** The levels slf4j-simple knows, quietest last. */
-    static final java.util.List<String> LOG_LEVELS = java.util.List.of("trace", "debug", "info", "warn", "error");
 
     public static final String USAGE = """
             tresor-webhook [--cert-dir DIR] [--policy FILE] [--host ADDR] [--https-port N] [--admin-port N]
@@ -59,16 +57,7 @@ public record ServerOptions(Path certDir, Path policyFile, String host, int http
                 snapshot.isEmpty() ? null : Path.of(snapshot),
                 Duration.ofSeconds(number(get.apply("shutdown-delay-seconds", "3"), "shutdown-delay-seconds")),
                 Duration.ofSeconds(number(get.apply("drain-seconds", "10"), "drain-seconds")),
-                Duration.ofSeconds(1), logLevel(get.apply("log-level", "")));
-    }
-
-    private static String logLevel(String value) {
-        String level = value.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!level.isEmpty() && !LOG_LEVELS.contains(level)) {
-            throw new IllegalArgumentException("--log-level " + value + " is not a log level; set it (or env "
-                    + "TRESOR_LOG_LEVEL) to one of " + String.join(", ", LOG_LEVELS) + ", or leave it unset for info");
-        }
-        return level;
+                Duration.ofSeconds(1), ServerLogLevel.parse(get.apply("log-level", ""), "--log-level "));
     }
 
     private static int number(String value, String flag) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tresor.serverlogging.ServerLogLevel;
 import io.tresor.webhook.cluster.InformerClusterView;
 import io.tresor.webhook.cluster.SnapshotClusterView;
 import io.tresor.webhook.config.PolicySource;
@@ -46,11 +47,9 @@ public final class WebhookMain {
             System.exit(2);
             return;
         }
-        if (!options.logLevel().isEmpty()) {
-            // before any logger exists (see log()); the libraries that would log tokens, keys or request bodies below
-            // INFO stay at INFO (simplelogger.properties)
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
-        }
+        // before any logger exists (see log()); the libraries that would log tokens, keys or request bodies below INFO
+        // stay at INFO (simplelogger.properties)
+        ServerLogLevel.apply(options.logLevel());
         PolicySource policy = new PolicySource(options.policyFile());
         String oadpNamespace = policy.policy().config().oadpNamespace();
         ClusterView view;
