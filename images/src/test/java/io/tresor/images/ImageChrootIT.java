@@ -149,8 +149,9 @@ class ImageChrootIT {
             ProcessBuilder pb = new ProcessBuilder(Chroot.readOnlyRootCommand(rootfs, image.user(),
                     Map.of("/var/lib/tresor-freeze-agent", journal), argv))
                     .redirectError(dir.resolve("agent.log").toFile());
+            // debug: java.util.logging's FINE records (gRPC's, the JDK's) must reach slf4j-simple in the jlinked runtime
             pb.environment().putAll(Map.of("KUBERNETES_MASTER", api.url(), "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-                    "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+                    "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false", "TRESOR_LOG_LEVEL", "debug"));
             Process agent = pb.start();
             try {
                 BufferedReader stdout = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
@@ -176,6 +177,11 @@ class ImageChrootIT {
                 stop(agent);
             }
         }
+        String log = log(dir.resolve("agent.log"));
+        assertThat(log).as("the JDK's HTTP server (metrics) logs through java.util.logging")
+                .contains("[main] DEBUG com.sun.net.httpserver - HttpServer created");
+        assertThat(log).as("gRPC logs through java.util.logging").containsPattern("(?m)^\\[main\\] DEBUG io\\.grpc\\.");
+        assertThat(log).as("no record in JUL's console format").doesNotContainPattern("(?m)^(FINE|INFO|WARNING|SEVERE): ");
     }
 
     /** SIGTERM (the servers drain and exit), then SIGKILL after 30 s. */
