@@ -19,8 +19,11 @@ final class FreezeWiring {
     }
 
     static AdmissionFunction create(KubernetesClient client, String oadpNamespace, Map<String, String> env) {
-        agents = FreezeClient.create(client, FreezeClientConfig.fromEnvironment(env, AGENT_CALL_TIMEOUT));
-        return new FreezeAdmission(FreezeSettings.fromEnvironment(env, oadpNamespace), client, agents);
+        // every setting is checked before anything talks to the cluster: a refused one stops the start cleanly
+        FreezeClientConfig config = FreezeClientConfig.fromEnvironment(env, AGENT_CALL_TIMEOUT);
+        FreezeSettings settings = FreezeSettings.fromEnvironment(env, oadpNamespace);
+        agents = FreezeClient.create(client, config);
+        return new FreezeAdmission(settings, client, agents);
     }
 
     static void close() {

@@ -55,12 +55,24 @@ public final class WebhookMain {
         ClusterView view;
         java.util.function.BooleanSupplier synced;
         KubernetesClient client = null;
+        io.tresor.webhook.admission.AdmissionFunction freeze = null;
         if (options.clusterSnapshot() != null) {
             ObjectMapper yaml = JsonMapper.builder(new YAMLFactory()).build();
             view = SnapshotClusterView.load(options.clusterSnapshot(), oadpNamespace, yaml);
             synced = () -> true;
         } else {
             client = new KubernetesClientBuilder().build();
+            try {
+                freeze = FreezeWiring.create(client, oadpNamespace, System.getenv());
+            } catch (IllegalArgumentException e) {
+                // a setting of the freeze client (its CA file, say): one line that names it, not a stack trace; the
+                // pod restarts until it is fixed (an injected CA bundle may also just not be there yet). Before the
+                // informers start: closing the client under watches still starting logs their failures as errors.
+                log().error("cannot start: {}", e.getMessage());
+                client.close();
+                System.exit(2);
+                return;
+            }
             InformerClusterView informers = new InformerClusterView(client, oadpNamespace);
             refreshDpa(informers);
             // the DPA's defaults change what a backup does; follow them (the non-admin controller restarts on changes)
@@ -71,19 +83,6 @@ public final class WebhookMain {
             }).scheduleWithFixedDelay(() -> refreshDpa(informers), 60, 60, java.util.concurrent.TimeUnit.SECONDS);
             view = informers;
             synced = informers::synced;
-        }
-        io.tresor.webhook.admission.AdmissionFunction freeze = null;
-        if (client != null) {
-            try {
-                freeze = FreezeWiring.create(client, oadpNamespace, System.getenv());
-            } catch (IllegalArgumentException e) {
-                // a setting of the freeze client (its CA file, say): one line that names it, not a stack trace; the
-                // pod restarts until it is fixed (an injected CA bundle may also just not be there yet)
-                log().error("cannot start: {}", e.getMessage());
-                client.close();
-                System.exit(2);
-                return;
-            }
         }
         WebhookApp app = new WebhookApp(options, policy, view, synced, freeze).start();
         log().info("tresor-webhook listening after {} ms", (System.nanoTime() - started) / 1_000_000);
