@@ -6,6 +6,8 @@ import static io.tresor.webhook.policy.OadpNames.KEY_LABEL;
 import static io.tresor.webhook.policy.OadpNames.KEY_SECRET_FIELD;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,6 +34,7 @@ final class LocationRules {
             findings.deny(prefix + ".credential", "name and key are required: set them to your own Secret in namespace "
                     + namespace + " and the key holding the cloud credentials");
         }
+        tenantPrefix(spec, prefix, namespace, findings);
         transport(spec, prefix, findings);
         refuseKms(spec, prefix, findings);
         refuseSharedFiles(spec, prefix, findings);
@@ -48,6 +51,7 @@ final class LocationRules {
         if (Fields.isTrue(spec, "default")) {
             findings.deny("spec.default", "a location created for a tenant cannot be the cluster default");
         }
+        controllerPrefix(spec, originNamespace, findings);
         transport(spec, "spec", findings);
         refuseKms(spec, "spec", findings);
         refuseSharedFiles(spec, "spec", findings);
@@ -161,6 +165,39 @@ final class LocationRules {
                     + "' is not your namespace's key file") + ": set it to " + expected + " (ask your cluster admin to "
                     + "provision the key)");
         }
+    }
+
+    /**
+     * The controller stores a tenant's objects under {@code <namespace>/<prefix>}, the only thing that keeps tenants
+     * sharing a bucket apart. Velero builds every key with Go's {@code path.Join}, which resolves {@code ..}, so a
+     * {@code ..} segment would climb out of that area (into another tenant's, or the bucket root).
+     */
+    private static void tenantPrefix(JsonNode spec, String prefix, String namespace, Findings findings) {
+        String value = Fields.text(spec, "objectStorage", "prefix");
+        if (segments(value).contains("..")) {
+            findings.deny(prefix + ".objectStorage.prefix", "'" + value + "' has a '..' segment: the non-admin "
+                    + "controller stores this location under " + namespace + "/<prefix>, and Velero resolves '..', so "
+                    + "it would leave namespace " + namespace + "'s area " + namespace + "/ of the bucket; remove the "
+                    + "'..' segments");
+        }
+    }
+
+    /** The prefix the controller wrote must stay inside {@code <origin namespace>/} once Velero has resolved it. */
+    private static void controllerPrefix(JsonNode spec, String originNamespace, Findings findings) {
+        String value = Fields.text(spec, "objectStorage", "prefix");
+        List<String> segments = segments(value);
+        if (originNamespace.isEmpty() || segments.isEmpty() || !segments.get(0).equals(originNamespace)
+                || segments.contains("..")) {
+            findings.deny("spec.objectStorage.prefix", "'" + value + "' does not stay inside the area "
+                    + originNamespace + "/ of the tenant namespace '" + originNamespace + "' (Velero resolves '..'); "
+                    + "the non-admin controller writes <namespace>[/<prefix>]: fix the prefix of the "
+                    + "NonAdminBackupStorageLocation");
+        }
+    }
+
+    /** The path segments of a prefix as Velero reads it: outer slashes trimmed, empty segments ("//") dropped. */
+    private static List<String> segments(String value) {
+        return Arrays.stream(value.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
     private static void provider(JsonNode spec, String prefix, Findings findings) {
