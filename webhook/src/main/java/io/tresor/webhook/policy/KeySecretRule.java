@@ -41,6 +41,18 @@ final class KeySecretRule {
         }
         List<Use> uses = uses(locations, secretName);
         if (uses.isEmpty()) {
+            if (config.verifyKeySecret() && request.operation() == Operation.UPDATE
+                    && !"true".equals(Fields.label(request.object(), KEY_LABEL))) {
+                // with keySource file a location names this Secret only as its credential: the label is what lets
+                // this rule see (and judge) later changes of the credentials entry
+                Set<String> names = new TreeSet<>();
+                credentialUsers(locations, secretName).values().forEach(names::addAll);
+                if (!names.isEmpty()) {
+                    findings.deny("metadata.labels." + KEY_LABEL, "cannot be removed while NonAdminBackupStorageLocation "
+                            + String.join(", ", names) + " uses this Secret's credentials: its later changes would no "
+                            + "longer be checked; delete that location first");
+                }
+            }
             return;
         }
         String users = String.join(", ", uses.stream().map(Use::location).distinct().toList());
@@ -69,15 +81,7 @@ final class KeySecretRule {
      */
     private static void credentials(JsonNode old, JsonNode now, List<JsonNode> locations, String secretName,
             Findings findings) {
-        Map<String, Set<String>> users = new TreeMap<>();
-        for (JsonNode nabsl : locations) {
-            JsonNode credential = Fields.at(nabsl, "spec", "backupStorageLocationSpec", "credential");
-            String key = Fields.text(credential, "key");
-            if (Fields.text(credential, "name").equals(secretName) && !key.isEmpty()) {
-                users.computeIfAbsent(key, k -> new TreeSet<>()).add(Fields.text(nabsl, "metadata", "name"));
-            }
-        }
-        users.forEach((key, names) -> {
+        credentialUsers(locations, secretName).forEach((key, names) -> {
             JsonNode value = Fields.at(now, "data", key);
             if (!value.isTextual() || Objects.equals(Fields.at(old, "data", key), value)) {
                 return;
@@ -95,6 +99,19 @@ final class KeySecretRule {
                         + String.join(", ", names) + " and " + problem);
             }
         });
+    }
+
+    /** Credentials entry key → names of the locations whose {@code credential} names this Secret. */
+    private static Map<String, Set<String>> credentialUsers(List<JsonNode> locations, String secretName) {
+        Map<String, Set<String>> users = new TreeMap<>();
+        for (JsonNode nabsl : locations) {
+            JsonNode credential = Fields.at(nabsl, "spec", "backupStorageLocationSpec", "credential");
+            String key = Fields.text(credential, "key");
+            if (Fields.text(credential, "name").equals(secretName) && !key.isEmpty()) {
+                users.computeIfAbsent(key, k -> new TreeSet<>()).add(Fields.text(nabsl, "metadata", "name"));
+            }
+        }
+        return users;
     }
 
     private static List<Use> uses(List<JsonNode> locations, String secretName) {

@@ -40,6 +40,9 @@ final class LocationRules {
         refuseSharedFiles(spec, prefix, findings);
         if (config.keySource() == KeySource.file) {
             tenantKeyFile(spec, prefix, namespace, findings);
+            if (config.verifyKeySecret() && !credential.isEmpty()) {
+                credentialSecret(namespace, credential, Fields.text(spec, "credential", "key"), view, prefix, findings);
+            }
         } else {
             tenantKeySecret(spec, prefix, namespace, credential, view, findings);
         }
@@ -146,10 +149,35 @@ final class LocationRules {
                     + "cannot change under your backups; run `oc label secret " + ref.secret() + " " + KEY_LABEL + "=true`");
         }
         // the same read: only setting names came out of it, never values
-        String problem = CredentialSettings.problem(secret.get().settingNames().getOrDefault(credentialKey, Set.of()));
+        credentialsEntry(secret.get(), ref.secret(), credentialKey, prefix, findings);
+    }
+
+    /**
+     * With keySource file no key Secret is named, but the credentials entry reaches Velero all the same: it must hold
+     * static keys only, and the Secret must carry the label so that the Secret rule sees its later changes too.
+     */
+    private void credentialSecret(String namespace, String credential, String credentialKey, ClusterView view,
+            String prefix, Findings findings) {
+        Optional<SecretFacts> secret = view.secret(namespace, credential);
+        if (secret.isEmpty()) {
+            findings.deny(prefix + ".credential", "Secret " + namespace + "/" + credential + " does not exist; create it "
+                    + "with the cloud credentials under '" + credentialKey + "'");
+            return;
+        }
+        if (!"true".equals(secret.get().labels().get(KEY_LABEL))) {
+            findings.deny(prefix + ".credential", "Secret " + credential + " must carry the label " + KEY_LABEL
+                    + "=true so that later changes of its credentials entry are checked too; run `oc label secret "
+                    + credential + " " + KEY_LABEL + "=true`");
+        }
+        credentialsEntry(secret.get(), credential, credentialKey, prefix, findings);
+    }
+
+    private static void credentialsEntry(SecretFacts secret, String secretName, String credentialKey, String prefix,
+            Findings findings) {
+        String problem = CredentialSettings.problem(secret.settingNames().getOrDefault(credentialKey, Set.of()));
         if (!problem.isEmpty()) {
             findings.deny(prefix + ".credential", "the credentials entry '" + credentialKey + "' of Secret "
-                    + ref.secret() + " " + problem);
+                    + secretName + " " + problem);
         }
     }
 
