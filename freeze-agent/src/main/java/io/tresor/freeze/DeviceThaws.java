@@ -98,7 +98,14 @@ final class DeviceThaws {
   /** Retries every second what the journal holds for {@code device}, while no lease holds it. */
   void retryEverySecond(DeviceNumber device, List<Path> mountPoints) {
     try {
-      scheduler.schedule(() -> retryNow(device, mountPoints, true), 1, TimeUnit.SECONDS);
+      // the retry itself on a worker: a FITHAW that hangs must not hold up the timer thread that ends the leases
+      scheduler.schedule(() -> {
+        try {
+          worker.execute(() -> retryNow(device, mountPoints, true));
+        } catch (RejectedExecutionException stopping) {
+          retryNow(device, mountPoints, true);
+        }
+      }, 1, TimeUnit.SECONDS);
     } catch (RejectedExecutionException e) {
       LOG.error("cannot schedule another FITHAW of {} ({}): shutting down; the journal keeps it for the next start",
           device, e.toString());

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * one of them ends in a thaw (snapshot cut, failure, deletion, lease expiry, shutdown).
  *
  * <p>Physical freezes and thaws of one device are serialised by a per-device lock; different
- * devices proceed in parallel. One scheduler thread runs all lease timers; a lease's timer and snapshot watch
- * ({@link LeaseEndWatch}) end it through {@link #thaw}.
+ * devices proceed in parallel. One scheduler thread times all leases (monotonic clock; the thaws run on workers); a
+ * lease's timer and snapshot watch ({@link LeaseEndWatch}) end it through {@link #thaw}.
  */
 public final class FreezeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(FreezeAgent.class);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,13 +56,20 @@ final class LeaseEndWatch {
   }
 
   /**
-   * Schedules the end of {@code lease} at its expiry on the scheduler thread.
+   * Schedules the end of {@code lease} at its expiry: timed on the scheduler thread, thawed on a worker.
    *
    * @throws java.util.concurrent.RejectedExecutionException when the scheduler no longer runs
    */
   void scheduleExpiry(FreezeLease lease) {
-    long delay = Math.max(0, Duration.between(now(), lease.expiresAt()).toMillis());
-    timers.put(lease.id(), scheduler.schedule(() -> expire(lease.id()), delay, TimeUnit.MILLISECONDS));
+    // The wall clock only says how much of the lease is left now; from here on the monotonic clock counts it, so a
+    // step of the wall clock (NTP, a resumed VM) neither ends the lease early nor holds the freeze past it.
+    long deadline = System.nanoTime() + Math.max(0, Duration.between(now(), lease.expiresAt()).toNanos());
+    scheduleAt(lease.id(), deadline);
+  }
+
+  private void scheduleAt(String leaseId, long deadlineNanos) {
+    timers.put(leaseId, scheduler.schedule(() -> expire(leaseId, deadlineNanos),
+        Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
   }
 
   /** Starts watching the snapshot of {@code lease} while it is active; run on a worker thread. */
@@ -100,21 +108,23 @@ final class LeaseEndWatch {
     }
   }
 
-  private void expire(String leaseId) {
+  private void expire(String leaseId, long deadlineNanos) {
     timers.remove(leaseId);
     Optional<FreezeLease> lease = ledger.find(leaseId);
     if (lease.isPresent() && lease.get().active()) {
-      // The timer runs on the monotonic clock, leases on the wall clock: never end one early.
-      // Round up: truncating to milliseconds would end a lease up to 1 ms early.
-      long earlyNanos = Duration.between(now(), lease.get().expiresAt()).toNanos();
-      if (earlyNanos > 0) {
-        long earlyMs = (earlyNanos + 999_999) / 1_000_000;
-        timers.put(leaseId, scheduler.schedule(() -> expire(leaseId), earlyMs, TimeUnit.MILLISECONDS));
+      if (System.nanoTime() - deadlineNanos < 0) {
+        scheduleAt(leaseId, deadlineNanos);   // never early (the scheduler's clock is the same monotonic one)
         return;
       }
       // A snapshot that was never seen means its admission never turned into an object.
       ThawCause cause = found.contains(leaseId) ? ThawCause.LEASE_EXPIRED : ThawCause.NEVER_APPEARED;
-      thaw.accept(leaseId, cause);
+      // On a worker: a FITHAW that does not return (an fsfreeze -u child, a superblock lock) must not hold up the one
+      // timer thread, and with it the end of every other lease on the node.
+      try {
+        worker.execute(() -> thaw.accept(leaseId, cause));
+      } catch (RejectedExecutionException stopping) {
+        thaw.accept(leaseId, cause);
+      }
     }
   }
 

@@ -70,6 +70,8 @@ class FreezeAgentTest {
     volatile boolean thawFails;
     /** When set, FIFREEZE waits for it (writers that do not drain). */
     volatile CountDownLatch writersDrained;
+    /** Devices whose FITHAW waits for the latch. */
+    final Map<DeviceNumber, CountDownLatch> thawHangs = new ConcurrentHashMap<>();
 
     @Override
     public Outcome freeze(Path mountPoint, DeviceNumber device) {
@@ -88,7 +90,19 @@ class FreezeAgentTest {
     }
 
     @Override
-    public synchronized Outcome thaw(Path mountPoint, DeviceNumber device) {
+    public Outcome thaw(Path mountPoint, DeviceNumber device) {
+      CountDownLatch hang = thawHangs.get(device);
+      if (hang != null) {
+        try {
+          hang.await();   // a FITHAW (or an fsfreeze -u child) that does not return
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return thawNow(mountPoint, device);
+    }
+
+    private synchronized Outcome thawNow(Path mountPoint, DeviceNumber device) {
       calls.add("thaw");
       if (!mounts.deviceOf(mountPoint).orElseThrow().equals(device)) {
         return new Outcome(Result.FAILED, mountPoint + " is now on another device; refusing FITHAW");
@@ -139,6 +153,7 @@ class FreezeAgentTest {
   private final ScriptedFreezer freezer = new ScriptedFreezer();
   private final FakeMounts mounts = new FakeMounts();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final SteppedClock clock = new SteppedClock();
   private final FreezeAgent agent = agent();
 
   /** The volume mounted at MNT; tests add and remove mounts of DISK (other paths are on the node's root). */
@@ -179,7 +194,27 @@ class FreezeAgentTest {
     return new FreezeAgent(new FreezeAgent.Parts(new VolumePath(PODS), new Freezability(mounts, Set.of()), mounts,
         freezer, journal, cluster, new VolumeEligibility("node-a", Set.of()), (ref, pvc, at, l) -> () -> { },
         SnapshotEvents.NONE, new FreezeMetrics(new SimpleMeterRegistry(), () -> ledger.active().size()),
-        Clock.systemUTC(), scheduler, Executors.newCachedThreadPool()), ledger);
+        clock, scheduler, Executors.newCachedThreadPool()), ledger);
+  }
+
+  /** The system's wall clock, which a test can step (NTP, a VM resumed, an operator's date -s). */
+  static final class SteppedClock extends Clock {
+    volatile Duration step = Duration.ZERO;
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return Clock.systemUTC().instant().plus(step);
+    }
   }
 
   @AfterEach
@@ -188,8 +223,43 @@ class FreezeAgentTest {
   }
 
   private static FreezeRequest request(String requestUid) {
+    return request(requestUid, Duration.ofSeconds(60));
+  }
+
+  private static FreezeRequest request(String requestUid, Duration lease) {
     return new FreezeRequest("tenant", "data", "pv1", List.of(UID),
-        new SnapshotRef("tenant", "snap", "", requestUid, "b"), Duration.ofSeconds(60));
+        new SnapshotRef("tenant", "snap", "", requestUid, "b"), lease);
+  }
+
+  @Test
+  void aWallClockStepBackwardsDoesNotHoldAFreezePastItsLease() throws Exception {
+    agent.freeze(request("r1", Duration.ofSeconds(1)));
+    clock.step = Duration.ofHours(-1);    // the node's clock is stepped back while the volume is frozen
+    awaitTrue(() -> freezer.frozen.isEmpty(), 2500);
+    assertThat(agent.ledger().find("r1").orElseThrow().thawCause()).isEqualTo(ThawCause.NEVER_APPEARED);
+  }
+
+  @Test
+  void aThawThatHangsDoesNotHoldOtherLeasesPastTheirEnd() throws Exception {
+    DeviceNumber other = new DeviceNumber(7, 1);
+    Path otherMnt = new VolumePath(PODS).mountPath(UID2, "pv2");
+    mounts.mounts.add(new MountEntry(101, 1, other, "/", otherMnt, "ext4", "/dev/loop1"));
+    CountDownLatch hung = new CountDownLatch(1);
+    freezer.thawHangs.put(DISK, hung);
+    try {
+      agent.freeze(request("r1", Duration.ofSeconds(1)));
+      Thread.sleep(100);
+      assertThat(agent.freeze(new FreezeRequest("tenant", "data", "pv2", List.of(UID2),
+          new SnapshotRef("tenant", "snap2", "", "r2", "b"), Duration.ofSeconds(1))).state())
+          .isEqualTo(LeaseState.FROZEN);
+      assertThat(freezer.frozen).containsExactlyInAnyOrder(DISK, other);
+      // r1's FITHAW hangs (an fsfreeze -u that does not return): r2 still ends on time
+      awaitTrue(() -> !freezer.frozen.contains(other), 1800);
+      assertThat(freezer.frozen).containsExactly(DISK);
+    } finally {
+      hung.countDown();
+    }
+    awaitTrue(() -> freezer.frozen.isEmpty(), 1000);
   }
 
   @Test
