@@ -209,8 +209,14 @@ final class DeviceThaws {
         }
       }
     }
-    return last != null ? last
-        : new Outcome(Result.FAILED, "no mount of device " + device + " is visible (was " + mountPoints + ")");
+    if (last != null) {
+      return last;
+    }
+    // unmounted while frozen, the superblock stays frozen as long as its device exists: only a device gone is proof
+    return mounts.deviceExists(device)
+        ? new Outcome(Result.FAILED, "no mount of device " + device + " is visible (was " + mountPoints + "); it"
+            + " may be frozen with no mount, and is thawed as soon as a mount of it appears")
+        : new Outcome(Result.NOT_FROZEN, "device " + device + " is gone");
   }
 
   private void retryNow(DeviceNumber device, List<Path> mountPoints, boolean retry) {

@@ -40,8 +40,15 @@ public final class JournalRecovery {
           .filter(c -> mounts.deviceOf(c).filter(entry.device()::equals).isPresent())
           .findFirst();
       if (path.isEmpty()) {
-        LOG.warn("journal: no mount of device {} (was {}) is left; nothing to thaw", entry.device(),
-            entry.mountPoint());
+        if (mounts.deviceExists(entry.device())) {
+          // A frozen filesystem can be unmounted; its superblock stays frozen and the next mount of the device (the
+          // pod back on this node) gets it frozen. Forgetting it here would leave that mount hung for good.
+          LOG.error("journal: no mount of device {} (was {}) is visible, but the device is still there: its"
+              + " filesystem may be frozen with no mount; kept in the journal and thawed as soon as a mount of it"
+              + " appears", entry.device(), entry.mountPoint());
+          continue;
+        }
+        LOG.warn("journal: device {} (was {}) is gone; nothing to thaw", entry.device(), entry.mountPoint());
         journal.remove(entry.device());
         resolved.add(entry);
         continue;

@@ -14,4 +14,12 @@ public interface MountTable {
 
   /** True for a real directory (not a symlink, not a device node). */
   boolean isDirectory(Path path);
+
+  /**
+   * Whether a block device with this number exists now. True when that cannot be told (anonymous devices such as
+   * btrfs's): a frozen superblock keeps its device, so only a device that is gone proves nothing is frozen on it.
+   */
+  default boolean deviceExists(DeviceNumber device) {
+    return true;
+  }
 }

@@ -41,6 +41,15 @@ public final class ProcMountTable implements MountTable {
   }
 
   @Override
+  public boolean deviceExists(DeviceNumber device) {
+    Path sysBlock = Path.of("/sys/dev/block");
+    if (device.major() == 0 || !Files.isDirectory(sysBlock)) {
+      return true;   // an anonymous device (btrfs), or no sysfs to ask: assume it is there
+    }
+    return Files.exists(sysBlock.resolve(device.toString()));
+  }
+
+  @Override
   public boolean isDirectory(Path path) {
     return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
   }

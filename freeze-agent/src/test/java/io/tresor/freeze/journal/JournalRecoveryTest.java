@@ -19,6 +19,7 @@ class JournalRecoveryTest {
   private static final DeviceNumber A = new DeviceNumber(7, 0);
   private static final DeviceNumber B = new DeviceNumber(7, 1);
   private static final DeviceNumber C = new DeviceNumber(7, 2);
+  private static final DeviceNumber D = new DeviceNumber(7, 3);
   private static final Path GONE = Path.of("/pods/u1/volumes/kubernetes.io~csi/pv-a/mount");
   private static final Path GLOBAL = Path.of("/plugins/kubernetes.io/csi/ebs.csi.aws.com/x/globalmount");
   private static final Path B_MOUNT = Path.of("/pods/u2/volumes/kubernetes.io~csi/pv-b/mount");
@@ -32,7 +33,10 @@ class JournalRecoveryTest {
     Instant t = Instant.parse("2026-12-01T10:00:00Z");
     journal.record(new JournalEntry(A, GONE, t));        // pod gone; the device is still at its global mount
     journal.record(new JournalEntry(B, B_MOUNT, t));     // thaw fails: stays for the next start
-    journal.record(new JournalEntry(C, Path.of("/pods/u3/mount"), t)); // device unmounted everywhere
+    journal.record(new JournalEntry(C, Path.of("/pods/u3/mount"), t)); // device gone: nothing can be frozen on it
+    // unmounted everywhere while frozen, the device still there: the superblock stays frozen and a later mount of
+    // the device gets it back frozen
+    journal.record(new JournalEntry(D, Path.of("/pods/u4/mount"), t));
     Map<Path, DeviceNumber> stat = Map.of(GLOBAL, A, B_MOUNT, B);
     MountTable mounts = new MountTable() {
       @Override
@@ -49,6 +53,11 @@ class JournalRecoveryTest {
       @Override
       public boolean isDirectory(Path path) {
         return stat.containsKey(path);
+      }
+
+      @Override
+      public boolean deviceExists(DeviceNumber device) {
+        return !device.equals(C);
       }
     };
     List<String> thawed = new ArrayList<>();
@@ -70,6 +79,6 @@ class JournalRecoveryTest {
     assertThat(thawed).containsExactly(GLOBAL + "@" + A, B_MOUNT + "@" + B);
     assertThat(resolved).extracting(JournalEntry::device).containsExactly(A, C);
     assertThat(new FileFreezeJournal(dir.resolve("journal")).entries()).extracting(JournalEntry::device)
-        .containsExactly(B);
+        .containsExactly(B, D);
   }
 }
