@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link FreezeJournal} in one small text file on a host path.
@@ -26,6 +28,7 @@ import java.util.Map;
  * list, never a torn one. Line format: {@code major:minor <TAB> recordedAtMillis <TAB> url-encoded path}.
  */
 public final class FileFreezeJournal implements FreezeJournal {
+  private static final Logger LOG = LoggerFactory.getLogger(FileFreezeJournal.class);
   private final Path file;
   private final Map<DeviceNumber, JournalEntry> entries = new LinkedHashMap<>();
 
@@ -34,11 +37,26 @@ public final class FileFreezeJournal implements FreezeJournal {
     try {
       Files.createDirectories(this.file.getParent());
       if (Files.exists(this.file)) {
-        for (String line : Files.readAllLines(this.file, StandardCharsets.UTF_8)) {
+        // Damage costs only the damaged lines: an agent that cannot start would leave every freeze listed here
+        // frozen. Undecodable bytes become U+FFFD and fail their line's parse.
+        List<String> damaged = new ArrayList<>();
+        for (String line : new String(Files.readAllBytes(this.file), StandardCharsets.UTF_8).split("\n")) {
           if (!line.isBlank()) {
-            JournalEntry e = parse(line);
-            entries.put(e.device(), e);
+            try {
+              JournalEntry e = parse(line);
+              entries.put(e.device(), e);
+            } catch (RuntimeException bad) {
+              damaged.add(line);
+            }
           }
+        }
+        if (!damaged.isEmpty()) {
+          // the next write replaces the file: keep it for a person, who may find a device in it to thaw by hand
+          Path copy = this.file.resolveSibling(this.file.getFileName() + ".damaged-" + System.currentTimeMillis());
+          Files.copy(this.file, copy, StandardCopyOption.REPLACE_EXISTING);
+          LOG.error("freeze journal {}: {} damaged line(s) skipped, {} entries read; the file is kept as {}: a freeze"
+              + " named only by a damaged line is not thawed by the agent, check the node for frozen filesystems"
+              + " (findmnt, fsfreeze -u)", this.file, damaged.size(), entries.size(), copy);
         }
       }
     } catch (IOException e) {
