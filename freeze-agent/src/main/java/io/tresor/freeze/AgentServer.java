@@ -117,7 +117,8 @@ public final class AgentServer implements AutoCloseable {
     FreezeAgent agent = new FreezeAgent(new FreezeAgent.Parts(new VolumePath(c.kubeletPodsDir()),
         new Freezability(mounts, protectedDevices), mounts, freezer, journal, cluster,
         new VolumeEligibility(c.nodeName(), c.csiDrivers()), new KubeSnapshotWatch(client, c.groupSnapshotVersion()),
-        new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker), ledger);
+        new KubeSnapshotEvents(client, worker, c.nodeName()), meters, Clock.systemUTC(), scheduler, worker,
+        c.maxLease()), ledger);
     agent.resumeJournalThaws();
     Clock clock = Clock.systemUTC();
     meters.state(agent::pendingThaws, () -> ledger.oldestFreeze()

@@ -62,7 +62,7 @@ public final class FreezeAgent {
   public record Parts(VolumePath volumePath, Freezability freezability, MountTable mounts, FilesystemFreezer freezer,
                       FreezeJournal journal, ClusterView cluster, VolumeEligibility eligibility,
                       SnapshotWatch watch, SnapshotEvents events, FreezeMetrics metrics, Clock clock,
-                      ScheduledExecutorService scheduler, ExecutorService worker) {}
+                      ScheduledExecutorService scheduler, ExecutorService worker, Duration maxFreeze) {}
 
   private final Parts p;
   private final FreezeLedger ledger;
@@ -169,8 +169,17 @@ public final class FreezeAgent {
       }
       Optional<SharedFreeze> held = ledger.freezeOf(target.device());
       if (held.isPresent()) {
-        lease = ledger.addShared(FreezeLease.joined(request, target.device(), target.mountPoint(), now(),
-            held.get().frozenAt()));
+        // --lease-max-seconds bounds the filesystem's freeze, not each lease: a chain of overlapping backups must not
+        // keep it frozen longer, so a lease that joins ends at the latest when the first FIFREEZE reaches the bound
+        Instant joinedAt = now();
+        Instant limit = held.get().frozenAt().plus(p.maxFreeze());
+        if (!limit.isAfter(joinedAt)) {
+          return skip(request, "freeze-limit", "other backups have kept this filesystem frozen since "
+              + held.get().frozenAt() + ", the agent's limit (--lease-max-seconds=" + p.maxFreeze().toSeconds()
+              + "); not joined, the snapshot is crash-consistent; it thaws when their leases end");
+        }
+        lease = ledger.addShared(FreezeLease.joined(request, target.device(), target.mountPoint(), joinedAt,
+            held.get().frozenAt(), limit));
       } else if (thaws.journaled(target.device())) {
         // An earlier freeze of ours whose thaw is not confirmed: freezing again would overwrite its journal entry,
         // and the EBUSY that its still-frozen filesystem answers would delete it.

@@ -179,6 +179,10 @@ class FreezeAgentTest {
   }
 
   private FreezeAgent agent() {
+    return agent(Duration.ofMinutes(10));
+  }
+
+  private FreezeAgent agent(Duration maxFreeze) {
     ClusterView cluster = new ClusterView() {
       @Override
       public Optional<PodFacts> pod(String namespace, String uid) {
@@ -194,7 +198,7 @@ class FreezeAgentTest {
     return new FreezeAgent(new FreezeAgent.Parts(new VolumePath(PODS), new Freezability(mounts, Set.of()), mounts,
         freezer, journal, cluster, new VolumeEligibility("node-a", Set.of()), (ref, pvc, at, l) -> () -> { },
         SnapshotEvents.NONE, new FreezeMetrics(new SimpleMeterRegistry(), () -> ledger.active().size()),
-        clock, scheduler, Executors.newCachedThreadPool()), ledger);
+        clock, scheduler, Executors.newCachedThreadPool(), maxFreeze), ledger);
   }
 
   /** The system's wall clock, which a test can step (NTP, a VM resumed, an operator's date -s). */
@@ -438,6 +442,31 @@ class FreezeAgentTest {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
+  }
+
+  @Test
+  void aLeaseThatJoinsEndsNoLaterThanTheFilesystemsFreezeLimit() throws Exception {
+    FreezeLease first = agent.freeze(request("r1"));
+    Thread.sleep(20);
+    FreezeLease joined = agent.freeze(new FreezeRequest("tenant", "data", "pv1", List.of(UID),
+        new SnapshotRef("tenant", "snap2", "", "r2", "b"), Duration.ofMinutes(10)));
+    assertThat(joined.sharedFreeze()).isTrue();
+    assertThat(joined.filesystemFrozenAt()).isEqualTo(first.frozenAt());
+    assertThat(joined.expiresAt()).as("capped at the first FIFREEZE + 10 min, not its own join + 10 min")
+        .isEqualTo(first.frozenAt().plus(Duration.ofMinutes(10))).isBefore(joined.frozenAt().plus(Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void aLeaseThatWouldJoinAFreezePastTheLimitIsSkipped() throws Exception {
+    FreezeAgent bounded = agent(Duration.ofMillis(200));
+    bounded.freeze(request("r1"));
+    Thread.sleep(250);
+    FreezeLease late = bounded.freeze(new FreezeRequest("tenant", "data", "pv1", List.of(UID),
+        new SnapshotRef("tenant", "snap2", "", "r2", "b"), Duration.ofSeconds(60)));
+    assertThat(late.skipCode()).isEqualTo("freeze-limit");
+    assertThat(late.skipReason()).contains("--lease-max-seconds").contains("crash-consistent");
+    bounded.thawAll(ThawCause.SHUTDOWN);
+    assertThat(freezer.frozen).isEmpty();
   }
 
   @Test

@@ -25,11 +25,15 @@ public record FreezeLease(String id, FreezeRequest request, SnapshotRef snapshot
         Consistency.UNKNOWN, "");
   }
 
-  /** A lease that joined tresor's freeze of the filesystem, which began at {@code filesystemFrozenAt}. */
+  /**
+   * A lease that joined tresor's freeze of the filesystem, which began at {@code filesystemFrozenAt}; it ends at its
+   * own lease's end, or at {@code latestEnd} (the bound of the filesystem's freeze) when that comes first.
+   */
   public static FreezeLease joined(FreezeRequest request, DeviceNumber device, Path mountPoint, Instant joinedAt,
-                                   Instant filesystemFrozenAt) {
+                                   Instant filesystemFrozenAt, Instant latestEnd) {
+    Instant end = joinedAt.plus(request.lease());
     return new FreezeLease(request.leaseId(), request, request.snapshot(), LeaseState.FROZEN, "", "",
-        true, device, mountPoint, joinedAt, filesystemFrozenAt, joinedAt.plus(request.lease()), null, null,
+        true, device, mountPoint, joinedAt, filesystemFrozenAt, end.isAfter(latestEnd) ? latestEnd : end, null, null,
         Consistency.UNKNOWN, "");
   }
 

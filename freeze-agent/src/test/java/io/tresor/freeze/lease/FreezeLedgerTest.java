@@ -24,7 +24,7 @@ class FreezeLedgerTest {
   void twoLeasesShareOneFreezeAndOnlyTheLastReleaseThaws() {
     FreezeLedger ledger = new FreezeLedger(10);
     ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, T0));
-    ledger.addShared(FreezeLease.joined(request("b"), DEV, MNT, T0.plusSeconds(1), T0));
+    ledger.addShared(FreezeLease.joined(request("b"), DEV, MNT, T0.plusSeconds(1), T0, T0.plusSeconds(600)));
     assertThat(ledger.freezeOf(DEV).orElseThrow().holders()).containsExactly("a", "b");
 
     FreezeLedger.Release first = ledger.release("a", ThawCause.SNAPSHOT_HANDLE, T0.plusSeconds(2)).orElseThrow();
@@ -56,7 +56,7 @@ class FreezeLedgerTest {
     ledger.addSkipped(FreezeLease.skipped(request("a"), "already-frozen", "x", T0));
     assertThatThrownBy(() -> ledger.addFirst(FreezeLease.frozen(request("a"), DEV, MNT, T0)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> ledger.addShared(FreezeLease.joined(request("c"), DEV, MNT, T0, T0)))
+    assertThatThrownBy(() -> ledger.addShared(FreezeLease.joined(request("c"), DEV, MNT, T0, T0, T0.plusSeconds(600))))
         .isInstanceOf(IllegalStateException.class);
   }
 
